@@ -1,0 +1,213 @@
+"""``policy-desk``: the command line, a thin face over desktop.service.
+
+Without a sub-command it starts the desktop application. Errors a person can act on (a bad
+profile, a missing database, a bad date) are printed as one clear message with exit code 2;
+nothing prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+from desktop.library.db import LibraryError
+from desktop.rules.facts import ProfileError
+
+EXIT_USER_ERROR = 2
+log = logging.getLogger("policy_desk")
+
+
+class UserError(Exception):
+    """A problem with what the user gave us; its message is shown as is."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD 格式，收到 {text!r}") from None
+
+
+def _print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _open(args):
+    from desktop.service import open_data
+
+    return open_data(Path(args.db) if args.db else None)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_build(args) -> int:
+    from desktop.build import build_database
+    from desktop.paths import app_root
+
+    out = Path(args.out) if args.out else app_root() / "policies.db"
+    meta = build_database(out)
+    print(f"已生成 {out}：{meta['documents']} 份文件，{meta['sections']} 个条款，{meta['measures']} 条政策措施"
+          f"（数据版本 {meta['data_version']}）。")
+    if args.measures_doc:
+        from desktop.rules.measures_doc import write_measures_doc
+
+        path = write_measures_doc(out)
+        print(f"已更新 {path}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    data = _open(args)
+    result = data.search(args.query, args.limit)
+    if args.format == "json":
+        _print_json(result)
+        return 0
+    if result.get("error"):
+        print(result["error"])
+        return 0
+    if not result["hits"]:
+        print("没有找到匹配的内容。")
+    for i, hit in enumerate(result["hits"], 1):
+        number = f"（{hit['doc_number']}）" if hit["doc_number"] else ""
+        print(f"{i}. {hit['doc_title']}{number}\n   {hit['section']}\n   {hit['snippet']}\n")
+    return 0
+
+
+def _read_profile(data, path: str) -> dict:
+    from desktop.rules.facts import read_profile_file
+
+    return read_profile_file(Path(path), data.questionnaire)
+
+
+def cmd_match(args) -> int:
+    data = _open(args)
+    profile = _read_profile(data, args.profile)
+    as_of = args.as_of or dt.date.today()
+    report = data.match(profile, as_of)
+    unlocks = None
+    if args.what_if:
+        from desktop.rules.whatif import what_if
+
+        unlocks = what_if(data.engine, profile, as_of)
+    if args.pdf:
+        from desktop.report.checklist import write_checklist_pdf
+
+        write_checklist_pdf(report, Path(args.pdf), data.library, officer=args.officer, unlocks=unlocks)
+        print(f"已生成清单：{args.pdf}", file=sys.stderr)
+    if args.ics:
+        from desktop.report.calendar import write_ics
+
+        write_ics(report, Path(args.ics))
+        print(f"已生成日历文件：{args.ics}", file=sys.stderr)
+    if args.format == "json":
+        out = report.to_json()
+        if unlocks is not None:
+            out["unlocks"] = [u.to_json() for u in unlocks]
+        _print_json(out)
+    else:
+        from desktop.rules.text_report import format_report
+
+        print(format_report(report, data.engine, unlocks))
+    return 0
+
+
+def cmd_questions(args) -> int:
+    from desktop.rules.questions import open_questions
+
+    data = _open(args)
+    profile = _read_profile(data, args.profile)
+    as_of = args.as_of or dt.date.today()
+    ranked = open_questions(data.engine, profile, as_of)
+    if args.format == "json":
+        _print_json([q.to_json() for q in ranked])
+        return 0
+    if not ranked:
+        print("没有需要继续回答的问题：所有政策的适用情况都已确定。")
+    for i, q in enumerate(ranked, 1):
+        print(f"{i}. {q.question.text}（{q.question.fact}）：影响 {q.measure_count} 条政策")
+    return 0
+
+
+def cmd_gui(args) -> int:
+    from desktop.gui.app import run
+
+    return run(db_path=Path(args.db) if args.db else None, smoke=args.smoke)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policy-desk", description="惠企政策通 Policy Desk")
+    parser.add_argument("--db", help="使用指定的政策数据库文件（默认：随程序发布的数据库）")
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("build", help="由 resources/ 重新生成 policies.db")
+    p.add_argument("--out", help="输出文件（默认：程序目录下的 policies.db）")
+    p.add_argument("--measures-doc", action="store_true", help="同时重新生成 docs/measures.md")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("search", help="全文检索政策文件")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--format", choices=("json", "text"), default="text")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("match", help="按企业档案匹配适用政策")
+    p.add_argument("profile", help="企业档案 JSON 文件")
+    p.add_argument("--as-of", type=_date, help="评估日期 YYYY-MM-DD（默认：今天）")
+    p.add_argument("--format", choices=("json", "text"), default="text")
+    p.add_argument("--pdf", help="同时生成打印清单 PDF")
+    p.add_argument("--ics", help="同时导出截止日期日历（.ics）")
+    p.add_argument("--officer", help="清单上的咨询人员姓名（可选）")
+    p.add_argument("--what-if", action="store_true", help="列出可争取的政策（改变某项条件后可适用）")
+    p.set_defaults(func=cmd_match)
+
+    p = sub.add_parser("questions", help="列出仍会影响结果的问题，最重要的在前")
+    p.add_argument("profile")
+    p.add_argument("--as-of", type=_date)
+    p.add_argument("--format", choices=("json", "text"), default="text")
+    p.set_defaults(func=cmd_questions)
+
+    p = sub.add_parser("gui", help="启动桌面程序")
+    p.add_argument("--smoke", action="store_true", help="启动、打开主窗口、匹配和检索各一次后退出（用于测试）")
+    p.set_defaults(func=cmd_gui)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        args.smoke = False
+        args.func = cmd_gui
+    try:
+        return args.func(args)
+    except (ProfileError, LibraryError, UserError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except OSError as exc:
+        print(f"错误：无法读写文件 {exc.filename or ''}：{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # the last resort: a message, with the details in the log file
+        from desktop.paths import user_data_dir
+
+        log_path = user_data_dir() / "error.log"
+        try:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            with log_path.open("a", encoding="utf-8") as fh:
+                fh.write(f"--- {dt.datetime.now().isoformat()} {sys.argv}\n{traceback.format_exc()}\n")
+            where = f"详细信息已写入 {log_path}"
+        except OSError:
+            where = "无法写入错误日志"
+        print(f"错误：程序内部出现问题，操作未完成。{where}。", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Corpus ingestion: the seed texts repaired, split into documents and their structure."""

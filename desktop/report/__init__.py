@@ -1,0 +1,1 @@
+"""Printable outputs: the checklist PDF and the deadline calendar."""

@@ -1,0 +1,1 @@
+"""Measures, company facts and the rules engine that matches them."""

@@ -1,0 +1,268 @@
+"""Company facts: their definitions (the questionnaire pages) and validation of a profile.
+
+Every fact a measure can test is defined once, with its question, in ``resources/questionnaire/``.
+The canonical facts of the profile spec live in ``00_core.yaml``; topic pages add the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from desktop.rules.conditions import ConditionError, FactInfo, Node, parse_condition
+
+FACT_TYPES = ("bool", "int", "number", "choice", "multi", "string", "date")
+MAX_PROFILE_BYTES = 1_000_000  # a profile is a few kB; anything larger is not a profile
+MAX_STRING = 500
+
+# Derived facts: computed from the answers (desktop.rules.derived), never asked.
+DERIVED_FACTS: dict[str, FactInfo] = {
+    "enterprise_size": FactInfo(
+        "enterprise_size",
+        "choice",
+        "企业规模（按《中小企业划型标准规定》推算）",
+        {"large": "大型企业", "medium": "中型企业", "small": "小型企业", "micro": "微型企业"},
+    ),
+    "is_sme": FactInfo("is_sme", "bool", "属于中小企业（中型、小型、微型）"),
+    "is_small_micro": FactInfo("is_small_micro", "bool", "属于小微企业"),
+}
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used; the message names the field and says what is wrong."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Question:
+    """One fact with the question that asks for it."""
+
+    fact: str
+    text: str
+    type: str
+    page: str
+    page_order: int
+    order: int  # position in the whole questionnaire
+    help: str = ""
+    choices: Mapping[str, str] = field(default_factory=dict)
+    ask_if: Node | None = None
+    page_ask_if: Node | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def info(self) -> FactInfo:
+        return FactInfo(self.fact, self.type, self.text, self.choices)
+
+
+@dataclass
+class Questionnaire:
+    """All questions, in questionnaire order, and every fact (asked or derived) by name."""
+
+    questions: list[Question]
+
+    def __post_init__(self) -> None:
+        self.by_fact = {q.fact: q for q in self.questions}
+
+    @property
+    def facts(self) -> dict[str, FactInfo]:
+        out = {q.fact: q.info for q in self.questions}
+        out.update(DERIVED_FACTS)
+        return out
+
+    def label(self, fact: str) -> str:
+        if fact in self.by_fact:
+            return self.by_fact[fact].text
+        if fact in DERIVED_FACTS:
+            return DERIVED_FACTS[fact].label
+        return fact
+
+    def choice_label(self, fact: str, value: Any) -> str:
+        info = self.facts.get(fact)
+        if info and info.choices and isinstance(value, str):
+            return info.choices.get(value, value)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return str(value)
+
+
+def load_questionnaire_pages(folder: Path) -> list[dict]:
+    """Read the raw page mappings of ``folder``, sorted by their ``order``."""
+    pages = []
+    for path in sorted(folder.glob("*.yaml")):
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+        if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+            raise ConditionError(f"{path.name}: a questionnaire page needs 'page' and a 'questions' list")
+        data["_file"] = path.name
+        pages.append(data)
+    pages.sort(key=lambda p: (p.get("order", 999), p["_file"]))
+    return pages
+
+
+def build_questionnaire(pages: list[dict]) -> Questionnaire:
+    """Turn raw pages into a Questionnaire, checking names, types and conditions."""
+    raw_questions: list[tuple[dict, dict]] = []
+    seen: dict[str, str] = {}
+    for page in pages:
+        for q in page["questions"]:
+            where = f"{page.get('_file', page.get('page'))}: {q.get('fact')}"
+            name = q.get("fact")
+            if not isinstance(name, str) or not name.isidentifier():
+                raise ConditionError(f"{where}: 'fact' must be a lowercase identifier")
+            if name in seen or name in DERIVED_FACTS:
+                raise ConditionError(f"{where}: fact {name!r} is already defined in {seen.get(name, 'derived facts')}")
+            if q.get("type") not in FACT_TYPES:
+                raise ConditionError(f"{where}: type must be one of {', '.join(FACT_TYPES)}")
+            if q["type"] in ("choice", "multi") and not isinstance(q.get("choices"), dict):
+                raise ConditionError(f"{where}: a {q['type']} question needs 'choices' (value: label)")
+            if not q.get("text"):
+                raise ConditionError(f"{where}: the question needs a Chinese 'text'")
+            seen[name] = page.get("_file", "")
+            raw_questions.append((page, q))
+    infos = {q["fact"]: FactInfo(q["fact"], q["type"], q["text"], {str(k): str(v) for k, v in (q.get("choices") or {}).items()}) for _, q in raw_questions}
+    infos.update(DERIVED_FACTS)
+    questions = []
+    page_conditions: dict[int, Node | None] = {}
+    for order, (page, q) in enumerate(raw_questions):
+        if id(page) not in page_conditions:
+            page_conditions[id(page)] = (
+                parse_condition(page["ask_if"], infos, f"{page['_file']}: ask_if") if page.get("ask_if") else None
+            )
+        questions.append(
+            Question(
+                fact=q["fact"],
+                text=str(q["text"]),
+                type=q["type"],
+                page=str(page.get("page", "")),
+                page_order=int(page.get("order", 999)),
+                order=order,
+                help=str(q.get("help", "") or ""),
+                choices=infos[q["fact"]].choices,
+                ask_if=parse_condition(q["ask_if"], infos, f"{q['fact']}: ask_if") if q.get("ask_if") else None,
+                page_ask_if=page_conditions[id(page)],
+                minimum=q.get("min"),
+                maximum=q.get("max"),
+            )
+        )
+    return Questionnaire(questions)
+
+
+def load_questionnaire(folder: Path) -> Questionnaire:
+    return build_questionnaire(load_questionnaire_pages(folder))
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def read_profile_file(path: Path, questionnaire: Questionnaire) -> dict[str, Any]:
+    """Read and validate a profile JSON file; every problem is a ProfileError with a clear message."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ProfileError(f"无法读取档案文件 {path}：{exc.strerror or exc}") from None
+    if size > MAX_PROFILE_BYTES:
+        raise ProfileError(f"档案文件过大（{size} 字节，上限 {MAX_PROFILE_BYTES} 字节），不是有效的企业档案。")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ProfileError("档案文件不是 UTF-8 编码的 JSON 文本。") from None
+    except OSError as exc:
+        raise ProfileError(f"无法读取档案文件 {path}：{exc.strerror or exc}") from None
+    return parse_profile_text(text, questionnaire)
+
+
+def parse_profile_text(text: str, questionnaire: Questionnaire) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProfileError(f"档案不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）。") from None
+    except RecursionError:
+        raise ProfileError("档案的 JSON 嵌套过深，不是有效的企业档案。") from None
+    return validate_profile(data, questionnaire)
+
+
+def validate_profile(data: Any, questionnaire: Questionnaire) -> dict[str, Any]:
+    """Check a profile mapping against the fact definitions and return a clean copy.
+
+    Unknown keys are an error (a typo would otherwise silently read as "unknown"), except keys
+    starting with an underscore, which are kept for the app's own notes.
+    """
+    if not isinstance(data, dict):
+        raise ProfileError("企业档案必须是一个 JSON 对象（{…}）。")
+    clean: dict[str, Any] = {}
+    for key, value in data.items():
+        if not isinstance(key, str):
+            raise ProfileError(f"字段名 {key!r} 无效。", field=str(key))
+        if key.startswith("_"):
+            continue
+        question = questionnaire.by_fact.get(key)
+        if question is None:
+            if key in DERIVED_FACTS:
+                raise ProfileError(f"字段 {key} 由系统推算，不能在档案中填写。", field=key)
+            raise ProfileError(f"未知字段 {key!r}：不是问卷定义的企业信息项。", field=key)
+        if value is None:
+            continue
+        clean[key] = _coerce(question, value)
+    return clean
+
+
+def _coerce(q: Question, value: Any) -> Any:
+    label = f"{q.fact}（{q.text}）"
+
+    def fail(expected: str) -> ProfileError:
+        shown = repr(value)
+        if len(shown) > 60:
+            shown = shown[:57] + "…"
+        return ProfileError(f"字段 {label} 应为{expected}，实际为 {shown}。", field=q.fact)
+
+    kind = q.type
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise fail("是/否（true 或 false）")
+        return value
+    if kind in ("int", "number"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise fail("数字")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise fail("有限的数字")
+        if kind == "int" and (isinstance(value, float) and not value.is_integer()):
+            raise fail("整数")
+        if q.minimum is not None and value < q.minimum:
+            raise fail(f"不小于 {q.minimum} 的数字")
+        if q.maximum is not None and value > q.maximum:
+            raise fail(f"不大于 {q.maximum} 的数字")
+        return int(value) if kind == "int" else value
+    if kind == "choice":
+        if not isinstance(value, str) or value not in q.choices:
+            raise fail("以下选项之一：" + "、".join(q.choices))
+        return value
+    if kind == "multi":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail("选项列表")
+        bad = [v for v in value if v not in q.choices]
+        if bad:
+            raise ProfileError(f"字段 {label} 含未知选项 {bad[0]!r}；可选：" + "、".join(q.choices), field=q.fact)
+        return list(dict.fromkeys(value))
+    if kind == "date":
+        if not isinstance(value, str):
+            raise fail("YYYY-MM-DD 格式的日期")
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise fail("YYYY-MM-DD 格式的日期") from None
+    # string
+    if not isinstance(value, str):
+        raise fail("文字")
+    if len(value) > MAX_STRING:
+        raise fail(f"不超过 {MAX_STRING} 字的文字")
+    return value

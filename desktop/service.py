@@ -1,0 +1,87 @@
+"""The one facade the GUI and the command line share: open the data, match, search.
+
+Nothing here imports Qt, so the command line, the tests and the GUI go through the same calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from desktop.library.db import Library, LibraryError
+from desktop.paths import active_db_path
+from desktop.rules.engine import STATUSES, Engine, MeasureResult
+from desktop.rules.store import load_engine_from_db
+
+__all__ = ["PolicyData", "MatchReport", "LibraryError", "open_data"]
+
+
+@dataclass
+class MatchReport:
+    """The evaluation of one profile on one date."""
+
+    as_of: dt.date
+    profile: dict[str, Any]
+    results: list[MeasureResult]
+    meta: dict[str, str]
+    derived: dict[str, Any] = field(default_factory=dict)
+
+    def by_status(self, status: str) -> list[MeasureResult]:
+        return [r for r in self.results if r.status == status]
+
+    def counts(self) -> dict[str, int]:
+        return {s: len(self.by_status(s)) for s in STATUSES}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "company": self.profile.get("name"),
+            "data_version": self.meta.get("data_version"),
+            "build_date": self.meta.get("build_date"),
+            "derived_facts": self.derived,
+            "counts": self.counts(),
+            "results": [r.to_json() for r in self.results],
+        }
+
+
+class PolicyData:
+    """The opened policy database: library, rules engine and (lazily) the search index."""
+
+    def __init__(self, db_path: Path | None = None):
+        self.db_path = (db_path or active_db_path()).resolve()
+        self.library = Library(self.db_path)  # raises LibraryError with a clear message
+        try:
+            self.engine: Engine = load_engine_from_db(self.library.conn)
+        except Exception as exc:  # a database from an incompatible or damaged build
+            self.library.close()
+            raise LibraryError(f"政策数据库中的政策规则无法读取：{exc}。请重新安装或导入数据包。") from None
+        self.meta = self.library.meta()
+        self._searcher = None
+
+    @property
+    def questionnaire(self):
+        return self.engine.questionnaire
+
+    def match(self, profile: Mapping[str, Any], as_of: dt.date) -> MatchReport:
+        derived = {k: v for k, v in self.engine.facts_of(profile).items() if k not in profile}
+        results = self.engine.evaluate(profile, as_of)
+        return MatchReport(as_of, dict(profile), results, self.meta, derived)
+
+    def searcher(self, on_progress=None):
+        if self._searcher is None:
+            from desktop.library.search import Searcher
+
+            self._searcher = Searcher(self.db_path, on_progress)
+        return self._searcher
+
+    def search(self, query: str, limit: int = 10, filters: dict | None = None, html: bool = False) -> dict:
+        return self.searcher().search(query, limit, filters, html)
+
+    def close(self) -> None:
+        self.library.close()
+
+
+def open_data(db_path: Path | None = None) -> PolicyData:
+    return PolicyData(db_path)
