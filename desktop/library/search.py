@@ -32,6 +32,7 @@ from desktop.paths import user_cache_dir
 MAX_QUERY_CHARS = 200
 SNIPPET_CHARS = 90
 CANDIDATES_PER_HIT = 8  # hits fetched per wanted hit, before the text check
+MAX_HITS_PER_DOCUMENT = 3  # so one long document does not crowd out the others
 INDEX_VERSION = "1"  # bump when the schema or the analyzer changes
 
 Progress = Callable[[int, int], None]
@@ -157,6 +158,8 @@ def parse_query(text: str) -> list[Clause]:
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"查询过长（{len(text)} 字），请缩短到 {MAX_QUERY_CHARS} 字以内。")
     text = unicodedata.normalize("NFKC", text)
+    # A 文号 typed with spaces ("京政发〔2021〕33 号") is one word, not two.
+    text = DOC_NUMBER.sub(lambda m: normalize_doc_number(m.group(0)), text)
     # An unbalanced quote is read as a space rather than refused: what was typed is still searched.
     if text.count('"') % 2:
         last = text.rfind('"')
@@ -284,6 +287,7 @@ class Searcher:
     def __init__(self, db_path: Path, on_progress: Progress | None = None):
         self.db_path = db_path
         self.ix = open_index(db_path, on_progress)
+        self._all_docs: list[dict] | None = None
 
     def search(self, query: str, limit: int = 10, filters: dict | None = None, html: bool = False) -> dict:
         out: dict = {"query": query, "hits": []}
@@ -300,27 +304,55 @@ class Searcher:
         filter_q = _filter_query(filters or {})
         words = [t for c in clauses for t, _ in c.alternatives]
         mark = ("<b>", "</b>") if html else ("【", "】")
+        per_doc: dict[str, int] = {}
+        seen: set[str] = set()
+
+        def take(fields: dict, score: float) -> bool:
+            """Add one hit if it passes the text check and the per-document cap; True when full."""
+            text = fields["content"]
+            if fields["key"] in seen or not _satisfies(clauses, f"{fields['doc_title']}\n{text}"):
+                return False
+            if per_doc.get(fields["doc_id"], 0) >= MAX_HITS_PER_DOCUMENT:
+                return False
+            seen.add(fields["key"])
+            per_doc[fields["doc_id"]] = per_doc.get(fields["doc_id"], 0) + 1
+            shown = text if _match_spans(text, words) else fields["doc_title"]
+            out["hits"].append(
+                {
+                    "doc_id": fields["doc_id"],
+                    "section_id": fields.get("section_id") or None,
+                    "doc_title": fields["doc_title"],
+                    "doc_number": fields.get("doc_number") or None,
+                    "section": fields.get("section") or "文件标题",
+                    "snippet": snippet(shown, words, mark),
+                    "score": round(float(score), 4),
+                }
+            )
+            return len(out["hits"]) >= limit
+
         with self.ix.searcher() as s:
             results = s.search(q, limit=limit * CANDIDATES_PER_HIT, filter=filter_q)
             for hit in results:
-                text = hit["content"]
-                if not _satisfies(clauses, f"{hit['doc_title']}\n{text}"):
-                    continue
-                shown = text if _match_spans(text, words) else hit["doc_title"]
-                out["hits"].append(
-                    {
-                        "doc_id": hit["doc_id"],
-                        "section_id": hit.get("section_id") or None,
-                        "doc_title": hit["doc_title"],
-                        "doc_number": hit.get("doc_number") or None,
-                        "section": hit.get("section") or "文件标题",
-                        "snippet": snippet(shown, words, mark),
-                        "score": round(float(hit.score), 4),
-                    }
-                )
-                if len(out["hits"]) >= limit:
-                    break
+                if take(hit.fields(), hit.score):
+                    return out
+            # Word segmentation depends on context (自首次 reads as 自首|次), so a string the
+            # index cannot see as words is still found by a literal scan, ranked after.
+            for fields in self._literal_matches(s, clauses, filter_q):
+                if take(fields, 0.0):
+                    return out
         return out
+
+    def _literal_matches(self, s, clauses: list[Clause], filter_q: Query | None):
+        if self._all_docs is None:
+            self._all_docs = [dict(f) for f in s.all_stored_fields()]
+        allowed = None
+        if filter_q is not None:
+            allowed = {hit["key"] for hit in s.search(filter_q, limit=None)}
+        for fields in self._all_docs:
+            if allowed is not None and fields["key"] not in allowed:
+                continue
+            if _satisfies(clauses, f"{fields['doc_title']}\n{fields['content']}"):
+                yield fields
 
 
 def _filter_query(filters: dict) -> Query | None:

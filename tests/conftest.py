@@ -1,0 +1,63 @@
+"""Shared fixtures: the committed policy database, an index in a temporary cache, the engine.
+
+The user's real data and cache folders are never touched: POLICY_DESK_DATA and POLICY_DESK_CACHE
+point into a per-session temporary folder before anything is imported.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+_SESSION_TMP = Path(tempfile.mkdtemp(prefix="policy-desk-tests-"))
+os.environ.setdefault("POLICY_DESK_DATA", str(_SESSION_TMP / "data"))
+os.environ.setdefault("POLICY_DESK_CACHE", str(_SESSION_TMP / "cache"))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_PATH = ROOT / "policies.db"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def db_path() -> Path:
+    return DB_PATH
+
+
+@pytest.fixture(scope="session")
+def policy_data(db_path):
+    from desktop.service import open_data
+
+    data = open_data(db_path)
+    yield data
+    data.close()
+
+
+@pytest.fixture(scope="session")
+def library(policy_data):
+    return policy_data.library
+
+
+@pytest.fixture(scope="session")
+def engine(policy_data):
+    return policy_data.engine
+
+
+@pytest.fixture(scope="session")
+def searcher(policy_data):
+    return policy_data.searcher()
+
+
+@pytest.fixture(scope="session")
+def resources_engine():
+    """The engine read straight from resources/ (what the next build will ship)."""
+    from desktop.rules.store import load_engine_from_resources
+
+    return load_engine_from_resources(ROOT / "resources")
