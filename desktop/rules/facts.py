@@ -58,6 +58,7 @@ class Question:
     page_ask_if: Node | None = None
     minimum: float | None = None
     maximum: float | None = None
+    actionable: Mapping[str, Any] | None = None  # what-if: a fact the company can act on (see whatif.py)
 
     @property
     def info(self) -> FactInfo:
@@ -72,12 +73,8 @@ class Questionnaire:
 
     def __post_init__(self) -> None:
         self.by_fact = {q.fact: q for q in self.questions}
-
-    @property
-    def facts(self) -> dict[str, FactInfo]:
-        out = {q.fact: q.info for q in self.questions}
-        out.update(DERIVED_FACTS)
-        return out
+        self.facts: dict[str, FactInfo] = {q.fact: q.info for q in self.questions}
+        self.facts.update(DERIVED_FACTS)
 
     def label(self, fact: str) -> str:
         if fact in self.by_fact:
@@ -152,9 +149,24 @@ def build_questionnaire(pages: list[dict]) -> Questionnaire:
                 page_ask_if=page_conditions[id(page)],
                 minimum=q.get("min"),
                 maximum=q.get("max"),
+                actionable=_actionable(q, where=f"{page.get('_file')}: {q['fact']}"),
             )
         )
     return Questionnaire(questions)
+
+
+def _actionable(q: Mapping[str, Any], where: str) -> Mapping[str, Any] | None:
+    spec = q.get("actionable")
+    if spec in (None, False):
+        return None
+    if spec is True:
+        spec = {}
+    if not isinstance(spec, Mapping) or q["type"] not in ("bool", "choice"):
+        raise ConditionError(f"{where}: 'actionable' is true or a mapping, on a bool or choice question")
+    ladder = spec.get("ladder")
+    if ladder is not None and (not isinstance(ladder, list) or any(v not in (q.get("choices") or {}) for v in ladder)):
+        raise ConditionError(f"{where}: actionable.ladder lists choices of the question, lowest first")
+    return dict(spec)
 
 
 def load_questionnaire(folder: Path) -> Questionnaire:
