@@ -37,7 +37,9 @@ def value(cond, profile):
         ({"inds": "m"}, {"inds": ["s", "m"]}, True),
         ({"inds": {"has_any": ["r", "s"]}}, {"inds": ["m"]}, False),
         ({"inds": {"has_none": ["r"]}}, {"inds": []}, True),
-        ({"a": {"known": False}}, {}, True),
+        ({"a": {"known": True}}, {}, None),  # a missing answer never rules out
+        ({"a": {"known": True}}, {"a": False}, True),
+        ({"a": {"known": False}}, {"a": True}, False),
     ],
 )
 def test_three_valued_logic(cond, profile, expected):

@@ -208,7 +208,11 @@ def _gather(lists) -> list[str]:
 def _test(test: Test, actual: Any) -> Truth:
     op, want = test.op, test.value
     if op == "known":
-        return (actual is not None) == want
+        # Absence of an answer never decides anything: "known: true" holds once the fact is
+        # answered and is unknown (not false) until then, so a missing fact cannot rule out.
+        if actual is None:
+            return None
+        return want
     if actual is None:
         return None
     if op in ("has", "has_any", "has_all", "has_none"):
