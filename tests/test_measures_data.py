@@ -77,3 +77,12 @@ def test_programme_level_measures_name_a_responsible_unit(sources):
     for m in engine.measures:
         if m.programme_level:
             assert m.department and m.department != "未规定" or "未规定" in m.department, m.id
+
+
+def test_generated_docs_are_current(root):
+    from desktop.rules.measures_doc import render_facts_doc, render_measures_doc
+
+    assert (root / "docs" / "measures.md").read_text(encoding="utf-8") == render_measures_doc(root), \
+        "docs/measures.md is stale: run `policy-desk build --measures-doc`"
+    assert (root / "docs" / "facts.md").read_text(encoding="utf-8") == render_facts_doc(root), \
+        "docs/facts.md is stale: run `policy-desk build --measures-doc`"
