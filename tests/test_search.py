@@ -117,3 +117,13 @@ def test_analyzer_positions_and_offsets():
 
 def test_query_analysis_has_no_subwords():
     assert [t.text for t in ChineseAnalyzer()("单用途预付卡", mode="query")] == ["单用途预付卡"]
+
+
+def test_filters_by_document_type_and_in_force_status(searcher):
+    regs = searcher.search("备案", limit=10, filters={"doc_type": "条例"})["hits"]
+    assert regs and all(h["doc_type"] == "条例" for h in regs)
+    expired = searcher.search("医保", limit=20, filters={"in_force": "expired", "as_of": "2026-07-01"})["hits"]
+    assert all(h["in_force"] == "expired" for h in expired)
+    current = searcher.search("医保", limit=20, filters={"in_force": "in_force", "as_of": "2026-07-01"})["hits"]
+    assert current and all(h["in_force"] == "in_force" for h in current)
+    assert {h["doc_id"] for h in expired}.isdisjoint({h["doc_id"] for h in current})

@@ -11,6 +11,7 @@ section that lacks one of its words.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -33,7 +34,28 @@ MAX_QUERY_CHARS = 200
 SNIPPET_CHARS = 90
 CANDIDATES_PER_HIT = 8  # hits fetched per wanted hit, before the text check
 MAX_HITS_PER_DOCUMENT = 3  # so one long document does not crowd out the others
-INDEX_VERSION = "1"  # bump when the schema or the analyzer changes
+INDEX_VERSION = "2"  # bump when the schema or the analyzer changes
+DOC_TYPES = ("条例", "办法", "细则", "规定", "决定", "意见", "方案", "计划", "措施", "通告", "通知", "汇总")
+
+
+def document_type(title: str) -> str:
+    """The kind of document: that of the attached text for 关于印发《…》的通知, else the title's own."""
+    inner = re.findall(r"《([^》]+)》", title)
+    for candidate in ([inner[-1]] if inner and "印发" in title else []) + [title]:
+        bare = re.sub(r"[(（][^)）]*[)）]$", "", candidate.strip()).strip()
+        for kind in DOC_TYPES:
+            if bare.endswith(kind):
+                return kind
+    return "其他"
+
+
+def in_force_status(valid_from: str, valid_to: str, as_of: str) -> str:
+    """in_force | not_yet | expired, from a document's stated dates (unstated ends are open)."""
+    if valid_from and as_of < valid_from:
+        return "not_yet"
+    if valid_to and as_of > valid_to:
+        return "expired"
+    return "in_force"
 
 Progress = Callable[[int, int], None]
 
@@ -51,6 +73,9 @@ def schema() -> Schema:
         issuer=KEYWORD(stored=True, commas=True),
         year=NUMERIC(stored=True),
         domain=ID(stored=True),
+        doc_type=ID(stored=True),  # 条例, 办法, 通知, 方案 … (see document_type)
+        valid_from=STORED(),
+        valid_to=STORED(),
         content=TEXT(analyzer=analyzer, stored=True, phrase=True),
     )
 
@@ -104,6 +129,9 @@ def build_index(db_path: Path, folder: Path, on_progress: Progress | None = None
             "issuer": ",".join(json.loads(doc["issuers"] or "[]")),
             "year": int(year) if year.isdigit() else None,
             "domain": doc["domain"] or "",
+            "doc_type": document_type(doc["title"]),
+            "valid_from": doc["effective_date"] or doc["plan_start"] or doc["issue_date"] or "",
+            "valid_to": doc["expiry_date"] or doc["plan_end"] or "",
         }
 
     for doc in docs.values():
@@ -306,6 +334,9 @@ class Searcher:
         mark = ("<b>", "</b>") if html else ("【", "】")
         per_doc: dict[str, int] = {}
         seen: set[str] = set()
+        # in_force filter: "in_force" | "expired" | "not_yet", judged on filters["as_of"] (default today).
+        wanted_status = (filters or {}).get("in_force")
+        as_of = str((filters or {}).get("as_of") or dt.date.today().isoformat())
 
         def take(fields: dict, score: float) -> bool:
             """Add one hit if it passes the text check and the per-document cap; True when full."""
@@ -313,6 +344,8 @@ class Searcher:
             if fields["key"] in seen or not _satisfies(clauses, f"{fields['doc_title']}\n{text}"):
                 return False
             if per_doc.get(fields["doc_id"], 0) >= MAX_HITS_PER_DOCUMENT:
+                return False
+            if wanted_status and in_force_status(fields.get("valid_from", ""), fields.get("valid_to", ""), as_of) != wanted_status:
                 return False
             seen.add(fields["key"])
             per_doc[fields["doc_id"]] = per_doc.get(fields["doc_id"], 0) + 1
@@ -326,6 +359,8 @@ class Searcher:
                     "section": fields.get("section") or "文件标题",
                     "snippet": snippet(shown, words, mark),
                     "score": round(float(score), 4),
+                    "doc_type": fields.get("doc_type"),
+                    "in_force": in_force_status(fields.get("valid_from", ""), fields.get("valid_to", ""), as_of),
                 }
             )
             return len(out["hits"]) >= limit
@@ -363,6 +398,8 @@ def _filter_query(filters: dict) -> Query | None:
         parts.append(Term("year", int(filters["year"])))
     if filters.get("kind"):
         parts.append(Term("kind", filters["kind"]))
+    if filters.get("doc_type"):
+        parts.append(Term("doc_type", filters["doc_type"]))
     if filters.get("doc_id"):
         parts.append(Term("doc_id", filters["doc_id"]))
     if not parts:

@@ -75,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("files", nargs="+", type=Path)
     args = parser.parse_args(argv)
-    questionnaire = load_questionnaire(RESOURCES / "questionnaire")
+    try:
+        questionnaire = load_questionnaire(RESOURCES / "questionnaire")
+    except Exception as exc:  # a broken page blocks every check: say which, clearly
+        print(f"ERROR the questionnaire does not load, so nothing can be checked: {exc}")
+        return 1
     standard = SizeStandard.load(RESOURCES / "reference" / "sme_size_standard.yaml")
     # All other measure files are loaded too, so ids can be checked for collisions.
     all_files: dict[Path, MeasureFile] = {}
