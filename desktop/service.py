@@ -65,7 +65,8 @@ class PolicyData:
         return self.engine.questionnaire
 
     def match(self, profile: Mapping[str, Any], as_of: dt.date) -> MatchReport:
-        derived = {k: v for k, v in self.engine.facts_of(profile).items() if k not in profile}
+        derived = {k: v for k, v in self.engine.facts_of(profile).items()
+                   if k not in profile and k in ("enterprise_size", "is_sme", "is_small_micro")}
         results = self.engine.evaluate(profile, as_of)
         return MatchReport(as_of, dict(profile), results, self.meta, derived)
 

@@ -12,6 +12,23 @@ from typing import Any, Callable, Mapping, Sequence, Union
 
 Truth = Union[bool, None]  # None: unknown
 
+
+class _NotAsked:
+    """The value of a fact whose question does not apply to this company (its ask_if is false).
+
+    A test on it is false, not unknown: the company is not in the group the question is about,
+    so a measure that needs an answer there cannot apply, and nothing is left to settle.
+    """
+
+    def __repr__(self) -> str:
+        return "NOT_ASKED"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_ASKED = _NotAsked()
+
 COMBINATORS = ("all", "any", "not")
 SCALAR_OPS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "known")
 LIST_OPS = ("has", "has_any", "has_all", "has_none", "known")
@@ -207,6 +224,8 @@ def _gather(lists) -> list[str]:
 
 def _test(test: Test, actual: Any) -> Truth:
     op, want = test.op, test.value
+    if actual is NOT_ASKED:
+        return False
     if op == "known":
         # Absence of an answer never decides anything: "known: true" holds once the fact is
         # answered and is unknown (not false) until then, so a missing fact cannot rule out.

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from desktop.rules.conditions import OP_WORDS, Test, evaluate as evaluate_condition
+from desktop.rules.conditions import NOT_ASKED, OP_WORDS, Test, evaluate as evaluate_condition
 from desktop.rules.derived import SizeStandard, derive
 from desktop.rules.facts import Questionnaire
 from desktop.rules.measures import GROUP_LABEL, KINDS, Measure
@@ -84,8 +84,25 @@ class Engine:
     # ------------------------------------------------------------------ public API
 
     def facts_of(self, profile: Mapping[str, Any]) -> dict[str, Any]:
-        """The profile with derived facts added."""
-        return derive(profile, self.size_standard)
+        """The profile with derived facts added, and NOT_ASKED for questions that do not apply.
+
+        A question whose ask_if (or page's) is false for these answers is never asked, so its
+        fact is marked NOT_ASKED: tests on it are false rather than unknown. Gates can depend on
+        other gated facts, so this runs until nothing changes.
+        """
+        facts = derive(profile, self.size_standard)
+        changed = True
+        while changed:
+            changed = False
+            for q in self.questionnaire.questions:
+                if q.fact in facts or (q.ask_if is None and q.page_ask_if is None):
+                    continue
+                for cond in (q.page_ask_if, q.ask_if):
+                    if cond is not None and evaluate_condition(cond, facts, str).value is False:
+                        facts[q.fact] = NOT_ASKED
+                        changed = True
+                        break
+        return facts
 
     def evaluate(
         self, profile: Mapping[str, Any], as_of: dt.date, measures: Iterable[Measure] | None = None
@@ -170,6 +187,8 @@ class Engine:
         else:
             wanted = q.choice_label(test.fact, test.value)
         actual = facts.get(test.fact)
+        if actual is NOT_ASKED:
+            return f"{label}（该问题不适用于本企业）"
         if isinstance(actual, list):
             shown = "、".join(q.choice_label(test.fact, v) for v in actual) or "无"
         elif actual is None:
