@@ -94,3 +94,20 @@ def test_cli_what_if_json(db_path, capsys):
     first = data["unlocks"][0]
     assert {"fact", "value", "measures"} <= set(first)
     assert {"id", "title", "kind", "status"} <= set(first["measures"][0])
+
+
+def test_how_to_links_name_existing_measures(resources_engine):
+    ids = {m.id for m in resources_engine.measures}
+    linked = 0
+    for q in resources_engine.questionnaire.questions:
+        for targets in ((q.actionable or {}).get("how_to") or {}).values():
+            for mid in targets:
+                assert mid in ids, f"{q.fact}: how_to names unknown measure {mid}"
+                linked += 1
+    assert linked >= 5
+
+
+def test_zjtx_unlock_links_how_to_get_there(policy_data):
+    profile = _profile(policy_data, "small_manufacturer.json")
+    unlocks = _by_change(what_if(policy_data.engine, profile, AS_OF))
+    assert [r.id for r in unlocks[("sme_tier", "specialised_sme")].how_to] == ["smeh-zjtx-tier-cultivation"]

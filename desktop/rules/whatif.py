@@ -88,20 +88,22 @@ def what_if(engine: Engine, profile: Mapping[str, Any], as_of: dt.date,
             ]
             if not opened:
                 continue
-            how_ids = (question.actionable or {}).get("how_to", {}).get(value, []) if isinstance(value, str) else \
-                (question.actionable or {}).get("how_to", {}).get("true" if value is True else str(value), [])
+            how_ids = ((question.actionable or {}).get("how_to") or {}).get(_key(value), [])
             how = [by_id[i] for i in how_ids if i in by_id]
             unlocks.append(Unlock(question.fact, value, _label(question, value), opened, how))
     unlocks.sort(key=lambda u: (-len(u.measures), -u.money_stated, u.fact))
     return unlocks
 
 
+def _key(value: Any) -> str:
+    """The key a value has in the questionnaire's ``labels`` / ``how_to`` mappings."""
+    return "true" if value is True else str(value)
+
+
 def _label(question: Question, value: Any) -> str:
-    spec = question.actionable or {}
-    labels = spec.get("labels") or {}
-    key = "true" if value is True else str(value)
-    if key in labels:
-        return str(labels[key])
+    labels = (question.actionable or {}).get("labels") or {}
+    if _key(value) in labels:
+        return str(labels[_key(value)])
     if question.type == "choice":
         return f"{question.text.rstrip('？?')}：{question.choices.get(value, value)}"
     return f"{question.text.rstrip('？?')}：是"
