@@ -180,8 +180,6 @@ class Engine:
     def describe(self, test: Test, facts: Mapping[str, Any]) -> str:
         q = self.questionnaire
         label = q.label(test.fact)
-        if test.op == "known":
-            return f"已回答「{label}」" if test.value else f"未回答「{label}」"
         if isinstance(test.value, tuple):
             wanted = "、".join(q.choice_label(test.fact, v) for v in test.value)
         else:
@@ -195,6 +193,8 @@ class Engine:
             shown = "未回答"
         else:
             shown = q.choice_label(test.fact, actual)
+        if test.op == "known":
+            return f"{label.rstrip('？?')}：{shown}"
         info = q.facts.get(test.fact)
         if info is not None and info.type == "bool" and test.op == "eq":
             return f"{label}：{shown}"
