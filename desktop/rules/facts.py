@@ -200,6 +200,8 @@ def parse_profile_text(text: str, questionnaire: Questionnaire) -> dict[str, Any
         raise ProfileError(f"档案不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）。") from None
     except RecursionError:
         raise ProfileError("档案的 JSON 嵌套过深，不是有效的企业档案。") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise ProfileError(f"档案中的数值无法读取：{str(exc)[:80]}。") from None
     return validate_profile(data, questionnaire)
 
 
