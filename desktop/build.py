@@ -18,7 +18,7 @@ import sqlite_utils
 
 from desktop import __version__
 from desktop.library.db import write_library
-from desktop.paths import app_root
+from desktop.paths import app_root, sqlite_readonly_uri
 from desktop.rules.store import write_rules
 
 # Inputs whose change makes the database stale: the data and the code that reads it.
@@ -86,7 +86,7 @@ def build_database(out: Path, root: Path | None = None, build_date: str | None =
 
 
 def read_meta(path: Path) -> dict[str, str]:
-    conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_readonly_uri(path), uri=True)
     try:
         return dict(conn.execute("SELECT key, value FROM meta"))
     finally:

@@ -11,14 +11,17 @@ import argparse
 import datetime as dt
 import json
 import logging
+import sqlite3
 import sys
 import traceback
 from pathlib import Path
 
+from desktop.datapack import PackError
 from desktop.library.db import LibraryError
 from desktop.rules.facts import ProfileError
 
 EXIT_USER_ERROR = 2
+MAX_MESSAGE_CHARS = 400  # a hostile input must not turn the one-line message into a wall of text
 log = logging.getLogger("policy_desk")
 
 
@@ -50,8 +53,21 @@ def cmd_build(args) -> int:
     from desktop.build import build_database
     from desktop.paths import app_root
 
-    out = Path(args.out) if args.out else app_root() / "policies.db"
-    meta = build_database(out)
+    root = Path(args.root) if args.root else None
+    if args.pack:
+        from desktop.datapack import build_pack, format_changelog
+
+        manifest = build_pack(Path(args.pack), previous=Path(args.previous) if args.previous else None,
+                              root=root, db_out=Path(args.out) if args.out else None)
+        counts = manifest.counts
+        print(f"已生成数据包 {args.pack}：数据版本 {manifest.data_version}，{counts.get('documents', '?')} 份文件，"
+              f"{counts.get('measures', '?')} 条政策措施，SHA-256 {manifest.sha256[:16]}…")
+        print(format_changelog(manifest.changelog, limit=20))
+        return 0
+    if args.previous:
+        raise UserError("--previous 只能与 --pack 一起使用。")
+    out = Path(args.out) if args.out else (root or app_root()) / "policies.db"
+    meta = build_database(out, root)
     print(f"已生成 {out}：{meta['documents']} 份文件，{meta['sections']} 个条款，{meta['measures']} 条政策措施"
           f"（数据版本 {meta['data_version']}）。")
     if args.measures_doc:
@@ -59,6 +75,15 @@ def cmd_build(args) -> int:
 
         path = write_measures_doc(out)
         print(f"已更新 {path}")
+    return 0
+
+
+def cmd_import_pack(args) -> int:
+    from desktop.datapack import format_changelog, import_pack
+
+    result = import_pack(Path(args.file))
+    print(result.summary())
+    print(format_changelog(result.changelog, limit=20))
     return 0
 
 
@@ -148,7 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="由 resources/ 重新生成 policies.db")
     p.add_argument("--out", help="输出文件（默认：程序目录下的 policies.db）")
     p.add_argument("--measures-doc", action="store_true", help="同时重新生成 docs/measures.md")
+    p.add_argument("--pack", metavar="OUT.pdpack", help="生成带版本号和校验和的数据包（数据库只写入临时文件夹，除非给出 --out）")
+    p.add_argument("--previous", metavar="OLD.pdpack", help="上一版数据包（或数据库），用于生成变更记录")
+    p.add_argument("--root", help="从该目录下的 resources/ 生成（默认：程序目录）")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("import-pack", help="导入数据包（校验后替换政策数据）")
+    p.add_argument("file", help="数据包文件（.pdpack）")
+    p.set_defaults(func=cmd_import_pack)
 
     p = sub.add_parser("search", help="全文检索政策文件")
     p.add_argument("query")
@@ -178,6 +210,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _error(message: str) -> None:
+    """Print one line: control characters flattened, overlong messages shortened."""
+    line = " ".join(message.split())
+    if len(line) > MAX_MESSAGE_CHARS:
+        line = line[: MAX_MESSAGE_CHARS - 1] + "…"
+    print(f"错误：{line}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -186,11 +226,14 @@ def main(argv: list[str] | None = None) -> int:
         args.func = cmd_gui
     try:
         return args.func(args)
-    except (ProfileError, LibraryError, UserError) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+    except (ProfileError, LibraryError, PackError, UserError) as exc:
+        _error(str(exc))
         return EXIT_USER_ERROR
     except OSError as exc:
-        print(f"错误：无法读写文件 {exc.filename or ''}：{exc.strerror or exc}", file=sys.stderr)
+        _error(f"无法读写文件 {exc.filename or ''}：{exc.strerror or exc}")
+        return EXIT_USER_ERROR
+    except sqlite3.DatabaseError as exc:  # a page damaged after the database was opened
+        _error(f"政策数据库已损坏，无法读取（{exc}）。请重新安装或导入数据包。")
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130

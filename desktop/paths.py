@@ -8,6 +8,7 @@ caches go to the platform's user-data folders (platformdirs).
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -44,10 +45,66 @@ def user_cache_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
 
 
+def installed_db_path() -> Path:
+    """Where an imported data pack is installed (desktop.datapack.import_pack writes it)."""
+    return user_data_dir() / "data" / "policies.db"
+
+
+def parse_data_version(text: object) -> tuple[int, ...]:
+    """"2026.11.1" → (2026, 11, 1), so versions compare as numbers; ValueError if not that form."""
+    if not isinstance(text, str):
+        raise ValueError(f"invalid data version: {text!r}")
+    parts = text.strip().split(".")
+    if not parts or len(parts) > 8 or not all(p.isascii() and p.isdigit() and len(p) <= 9 for p in parts):
+        raise ValueError(f"invalid data version: {text!r}")
+    return tuple(int(p) for p in parts)
+
+
+def sqlite_readonly_uri(path: Path) -> str:
+    """A read-only SQLite URI for ``path``, percent-encoded (a folder named "R&D #2" or "50%" works)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
+def read_data_version(path: Path) -> str | None:
+    """The ``data_version`` in the meta table of ``path``, or None if it cannot be read (cheap)."""
+    try:
+        if not path.is_file():
+            return None
+        conn = sqlite3.connect(sqlite_readonly_uri(path), uri=True)
+    except (sqlite3.Error, OSError):
+        return None
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        return row[0] if row and isinstance(row[0], str) else None
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def _version_key(path: Path) -> tuple[int, ...] | None:
+    try:
+        return parse_data_version(read_data_version(path))
+    except ValueError:
+        return None
+
+
 def active_db_path() -> Path:
-    """The database the app reads: an imported data pack if one is installed, else the bundled one."""
+    """The database the app reads: the imported data pack or the bundled one, whichever is newer.
+
+    An app upgrade that ships newer data is therefore not shadowed by an old pack; an installed
+    pack that cannot be read is ignored (the bundled data still works). On equal versions the
+    bundled database wins.
+    """
     override = os.environ.get("POLICY_DESK_DB")
     if override:
         return Path(override)
-    installed = user_data_dir() / "data" / "policies.db"
-    return installed if installed.exists() else bundled_db_path()
+    bundled = bundled_db_path()
+    installed = installed_db_path()
+    installed_version = _version_key(installed)
+    if installed_version is None:
+        return bundled
+    bundled_version = _version_key(bundled)
+    if bundled_version is None or installed_version > bundled_version:
+        return installed
+    return bundled

@@ -17,6 +17,7 @@ import sqlite_utils
 
 from desktop.corpus.ingest import ParsedDocument, ingest_corpus
 from desktop.corpus.normalize import normalize_for_match
+from desktop.paths import sqlite_readonly_uri
 
 REQUIRED_TABLES = ("documents", "sections", "meta", "measures", "rules_data")
 
@@ -138,7 +139,7 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     if not path.exists():
         raise LibraryError(f"找不到政策数据库：{path}。请重新安装或导入数据包。(Policy database not found.)")
     try:
-        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, check_same_thread=False)
+        conn = sqlite3.connect(sqlite_readonly_uri(path), uri=True, check_same_thread=False)
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         conn.execute("PRAGMA quick_check(1)").fetchone()
     except sqlite3.DatabaseError as exc:

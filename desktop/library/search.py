@@ -27,7 +27,7 @@ from whoosh.query import And, Or, Phrase, Query, Term
 
 from desktop.corpus.normalize import normalize_for_match
 from desktop.library.analyzer import ChineseAnalyzer, DOC_NUMBER, normalize_doc_number, segment
-from desktop.library.db import connect_readonly, locate_all
+from desktop.library.db import LibraryError, connect_readonly, locate_all
 from desktop.paths import user_cache_dir
 
 MAX_QUERY_CHARS = 200
@@ -110,6 +110,9 @@ def build_index(db_path: Path, folder: Path, on_progress: Progress | None = None
         stamp = _db_stamp(conn)
         docs = {r["id"]: r for r in conn.execute("SELECT * FROM documents")}
         sections = conn.execute("SELECT * FROM sections ORDER BY doc_id, ordinal").fetchall()
+    except sqlite3.DatabaseError as exc:  # a page damaged after the quick check at opening
+        raise LibraryError(f"政策数据库已损坏，无法建立检索索引：{db_path}（{exc}）。请重新安装或导入数据包。"
+                           "(Corrupt database.)") from None
     finally:
         conn.close()
     tmp = folder.with_name(folder.name + ".tmp")
@@ -160,11 +163,26 @@ def build_index(db_path: Path, folder: Path, on_progress: Progress | None = None
     return folder
 
 
+def _open_checked(folder: Path):
+    """Open the index and one reader over it, so a damaged index fails here and not mid-search."""
+    ix = whoosh_index.open_dir(str(folder))
+    reader = ix.reader()
+    try:
+        reader.doc_count()
+    finally:
+        reader.close()
+    return ix
+
+
 def open_index(db_path: Path, on_progress: Progress | None = None):
     folder, ready = index_dir_for(db_path)
-    if not ready:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        build_index(db_path, folder, on_progress)
+    if ready:
+        try:
+            return _open_checked(folder)
+        except Exception:  # a damaged index (truncated cache file, half-copied bundle): rebuild it
+            folder = user_cache_dir() / "index" / (folder / "STAMP").read_text().strip()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    build_index(db_path, folder, on_progress)
     return whoosh_index.open_dir(str(folder))
 
 
@@ -186,6 +204,12 @@ def parse_query(text: str) -> list[Clause]:
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"查询过长（{len(text)} 字），请缩短到 {MAX_QUERY_CHARS} 字以内。")
     text = unicodedata.normalize("NFKC", text)
+    # Chinese quotation marks typed in an IME count as phrase quotes.
+    text = text.translate(str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"'}))
+    # Invisible control and format characters (zero-width spaces, direction marks pasted from a
+    # PDF, stray control bytes) would make a word unfindable by the text check: drop them.
+    text = "".join(" " if ch in "\t\n\r" else ch for ch in text
+                   if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf"))
     # A 文号 typed with spaces ("京政发〔2021〕33 号") is one word, not two.
     text = DOC_NUMBER.sub(lambda m: normalize_doc_number(m.group(0)), text)
     # An unbalanced quote is read as a space rather than refused: what was typed is still searched.

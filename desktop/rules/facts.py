@@ -223,7 +223,8 @@ def validate_profile(data: Any, questionnaire: Questionnaire) -> dict[str, Any]:
         if question is None:
             if key in DERIVED_FACTS:
                 raise ProfileError(f"字段 {key} 由系统推算，不能在档案中填写。", field=key)
-            raise ProfileError(f"未知字段 {key!r}：不是问卷定义的企业信息项。", field=key)
+            shown = key if len(key) <= 40 else key[:40] + "…"
+            raise ProfileError(f"未知字段 {shown!r}：不是问卷定义的企业信息项。", field=key[:200])
         if value is None:
             continue
         clean[key] = _coerce(question, value)
