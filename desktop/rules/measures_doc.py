@@ -33,8 +33,8 @@ def render_measures_doc(root: Path) -> str:
         "seed 001 overlap, so their item counts include some items twice. Measures may merge or split items,",
         "and leave out items that only instruct government bodies.",
         "",
-        "| inventory | seed | lines | inventory items | measures | programme-level |",
-        "|---|---|---|---|---|---|",
+        "| inventory | seed | lines | inventory items | covered by measures | explained omissions | measures | programme-level |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     per_slice: dict[int, list] = defaultdict(list)
     for mf in files:
@@ -49,9 +49,12 @@ def render_measures_doc(root: Path) -> str:
         total_items += c["items"]
         total_measures += len(ms)
         last = "end" if c["last"] >= 99999 else c["last"]
+        covered, omitted = _map_counts(root, c["inventory"]) if c["items"] else ("", "")
         lines.append(f"| {c['inventory']} | {c['seed'][:3]} | {c['first']}–{last} | {c['items'] or '(with 002)'} | "
-                     f"{len(ms)} | {sum(m.programme_level for m in ms)} |")
-    lines.append(f"| **total** | | | {total_items} | {total_measures} | |")
+                     f"{covered} | {omitted} | {len(ms)} | {sum(m.programme_level for m in ms)} |")
+    lines.append(f"| **total** | | | {total_items} | | | {total_measures} | |")
+    lines += ["", "Each item's mapping (item → measures, or the reason it is not a measure) is in",
+              "`resources/reference/inventory_map/`."]
     kinds = Counter(m.kind for m in engine.measures)
     lines += ["", "## By kind", "", "| kind | | measures |", "|---|---|---|"]
     lines += [f"| `{k}` | {KINDS[k]} | {kinds.get(k, 0)} |" for k in KINDS]
@@ -70,6 +73,14 @@ def render_measures_doc(root: Path) -> str:
                          f"{m.valid_from or '未规定'} | {m.valid_to or '未规定'} |")
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _map_counts(root: Path, inventory: str) -> tuple[str, str]:
+    path = root / "resources" / "reference" / "inventory_map" / inventory.replace(".md", ".yaml")
+    if not path.exists():
+        return "–", "–"
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return str(sum(1 for e in entries if e.get("measures"))), str(sum(1 for e in entries if "omitted" in e))
 
 
 def render_facts_doc(root: Path) -> str:
