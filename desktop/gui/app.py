@@ -1,0 +1,170 @@
+"""Start the application: Qt set-up, the bundled font, the database, the main window.
+
+``run()`` is what ``policy-desk`` / ``policy-desk gui`` / ``python -m desktop`` call. A missing or
+damaged database gives one clear dialog and exit code 2; ``smoke=True`` opens the window
+offscreen, runs one match and one search, prints a one-line summary and exits 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QtMsgType, Qt, QThreadPool, QTimer, qInstallMessageHandler
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop.library.db import LibraryError
+
+ORG = "BeijingFIC"
+APP = "PolicyDesk"
+SMOKE_PROFILE = {
+    "name": "冒烟测试餐饮有限公司",
+    "district": "朝阳区",
+    "ownership": "private",
+    "employees": 30,
+    "annual_revenue_wan": 800,
+    "industries": ["catering", "retail"],
+    "issues_prepaid_cards": True,
+}
+
+
+QUIET = ("propagateSizeHints",)  # harmless notes of the offscreen platform
+
+
+def _qt_messages(kind: QtMsgType, _context, message: str) -> None:
+    if any(q in message for q in QUIET):
+        return
+    if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+        print(f"Qt: {message}", file=sys.stderr)
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once), with high-DPI policy, names and the bundled CJK font."""
+    app = QApplication.instance()
+    if app is None:
+        qInstallMessageHandler(_qt_messages)
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        QCoreApplication.setOrganizationName(ORG)
+        QCoreApplication.setApplicationName(APP)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setStyle("Fusion")
+    from desktop.gui.fonts import install_application_font
+
+    install_application_font(app)
+    app.setApplicationDisplayName("惠企政策通")
+    return app  # type: ignore[return-value]
+
+
+def open_database(db_path: Path | None, *, interactive: bool = True):
+    """Open the policy data, or show why not (dialog when interactive) and return None."""
+    from desktop.service import open_data
+
+    try:
+        return open_data(db_path)
+    except LibraryError as exc:
+        message = f"{exc}\n\n程序将退出。请重新安装惠企政策通，或联系工商联信息中心获取数据包。"
+        if interactive:
+            QMessageBox.critical(None, "无法打开政策数据库", message)
+        print(f"错误：{exc}", file=sys.stderr)
+        return None
+
+
+def install_excepthook() -> None:
+    """An unexpected error in the window: details to error.log, a short message to the person."""
+    import traceback
+
+    from desktop.paths import user_data_dir
+
+    def hook(kind, value, tb) -> None:
+        details = "".join(traceback.format_exception(kind, value, tb))
+        log_path = user_data_dir() / "error.log"
+        try:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            with log_path.open("a", encoding="utf-8") as fh:
+                fh.write(f"--- {dt.datetime.now().isoformat()}\n{details}\n")
+            where = f"详细信息已写入 {log_path}。"
+        except OSError:
+            where = ""
+        print(details, file=sys.stderr)
+        if QApplication.instance() is not None:
+            QMessageBox.critical(None, "程序内部出现问题",
+                                 f"操作没有完成：{value}\n{where}\n已保存的档案不受影响，可以继续使用。")
+
+    sys.excepthook = hook
+
+
+def create_main_window(db_path: Path | None = None, *, interactive: bool = True):
+    """QApplication, policy data and the shown main window; None for the last two when the
+    database cannot be opened (the reason has been shown)."""
+    app = application()
+    data = open_database(db_path, interactive=interactive)
+    if data is None:
+        return app, None, None
+    from desktop.gui.main_window import MainWindow
+
+    window = MainWindow(data)
+    window.show()
+    return app, window, data
+
+
+def run(db_path: Path | None = None, smoke: bool = False) -> int:
+    """Run the desktop application; the exit code of the process."""
+    t0 = time.perf_counter()
+    if smoke:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app, window, data = create_main_window(db_path, interactive=not smoke)
+    if window is None:
+        return 2
+    if smoke:
+        try:
+            return _smoke(app, window, data, t0)
+        finally:
+            window.consultation.dirty = False
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+            QThreadPool.globalInstance().waitForDone(60_000)
+            data.close()
+    install_excepthook()
+    app.aboutToQuit.connect(window.save_settings)  # also when the session ends without a close
+    try:
+        return app.exec()
+    finally:
+        QThreadPool.globalInstance().waitForDone(60_000)  # an index build finishes (atomically)
+        data.close()
+
+
+def _smoke(app: QApplication, window, data, t0: float) -> int:
+    """One match through the window, one search through the index; print one line."""
+    app.processEvents()
+    shown = time.perf_counter() - t0
+    for fact, value in SMOKE_PROFILE.items():
+        window.consultation.set_answer(fact, value)
+    window.refresh()
+    counts = window.evaluation.report.counts()
+    expected = data.match(window.consultation.effective_profile(data.engine), window.as_of).counts()
+    if counts != expected:
+        print(f"smoke FAILED: window counts {counts} != service counts {expected}", file=sys.stderr)
+        return 1
+    window.search_view.query_edit.setText("预付卡")
+    window.search_view.run_search()
+    loop = QEventLoop()
+    deadline = time.perf_counter() + 120
+    while not window.search_view.ready and time.perf_counter() < deadline:
+        QTimer.singleShot(50, loop.quit)
+        loop.exec()
+    hits = window.search_view.list.count()
+    if not window.search_view.ready or not hits:
+        print("smoke FAILED: the search gave no hits", file=sys.stderr)
+        return 1
+    print(
+        f"smoke ok: window {window.width()}x{window.height()} shown in {shown:.2f}s; "
+        f"{len(data.engine.measures)} measures on {dt.date.today().isoformat()}: "
+        f"适用 {counts['applies']} 可能适用 {counts['maybe']}; search 预付卡: {hits} hits; "
+        f"data {data.meta.get('data_version', '?')}"
+    )
+    return 0

@@ -1,0 +1,185 @@
+"""One consultation: the answers given so far and the path through the questionnaire (Qt-free).
+
+Answers are never thrown away while the consultation lasts: Back and Forward walk the ``trail``
+of questions shown, and an answer whose question is hidden by a later change (e.g. 回天地区 after
+the district changes) is kept but left out of the *effective* profile used for matching and
+saving, so the results always equal ``policy-desk match`` on the saved file.
+
+The next question is the engine's best open question (desktop.rules.questions.open_questions)
+that was not skipped; questions that can change no result are never asked. "不确定 / 跳过" leaves
+the fact unknown, which leads to "maybe", never to a wrong "no".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop.rules.engine import Engine
+from desktop.rules.facts import Question
+from desktop.rules.questions import OpenQuestion, gate_state, open_questions
+from desktop.rules.whatif import Unlock, what_if
+from desktop.service import MatchReport, PolicyData
+
+
+@dataclass
+class Evaluation:
+    """Everything the window shows for the current answers and date."""
+
+    report: MatchReport
+    open: list[OpenQuestion]  # best first, skipped ones removed
+    engine: Engine
+    _unlocks: list[Unlock] | None = None
+
+    @property
+    def open_facts(self) -> list[str]:
+        return [oq.question.fact for oq in self.open]
+
+    @property
+    def unlocks(self) -> list[Unlock]:
+        """What-if (可争取的政策), computed on first use: it costs more than the match itself."""
+        if self._unlocks is None:
+            r = self.report
+            self._unlocks = what_if(self.engine, r.profile, r.as_of, r.results)
+        return self._unlocks
+
+    @property
+    def unlocks_ready(self) -> bool:
+        return self._unlocks is not None
+
+
+@dataclass
+class Consultation:
+    """Answers, skipped questions, navigation and the file it belongs to."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    trail: list[str] = field(default_factory=list)  # questions in the order shown
+    pos: int = -1  # index in trail of the question on screen; len(trail) means "finished"
+    as_of: dt.date = field(default_factory=dt.date.today)
+    path: Path | None = None
+    dirty: bool = False
+
+    # ------------------------------------------------------------------ facts
+
+    @property
+    def company(self) -> str:
+        return str(self.answers.get("name") or "").strip()
+
+    def effective_profile(self, engine: Engine) -> dict[str, Any]:
+        """The answers whose questions are shown under the other answers (gates applied)."""
+        by_fact = engine.questionnaire.by_fact
+        profile = {k: v for k, v in self.answers.items() if v is not None}
+        for _ in range(10):  # gates depend on answers that may themselves be hidden
+            facts = engine.facts_of(profile)
+            hidden = [k for k in profile if k in by_fact and gate_state(by_fact[k], facts) is False]
+            if not hidden:
+                break
+            for k in hidden:
+                profile.pop(k, None)
+        return profile
+
+    def evaluate(self, data: PolicyData) -> Evaluation:
+        profile = self.effective_profile(data.engine)
+        report = data.match(profile, self.as_of)
+        ranked = open_questions(data.engine, profile, self.as_of, report.results)
+        ranked = [oq for oq in ranked if oq.question.fact not in self.skipped]
+        return Evaluation(report, ranked, data.engine)
+
+    # ------------------------------------------------------------------ answering
+
+    def set_answer(self, fact: str, value: Any) -> bool:
+        """Record an answer (None clears it); True when something changed."""
+        changed = False
+        if fact in self.skipped:
+            self.skipped.remove(fact)
+            changed = True
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if fact in self.answers:
+                del self.answers[fact]
+                changed = True
+        elif self.answers.get(fact, object()) != value:
+            self.answers[fact] = value
+            changed = True
+        self.dirty = self.dirty or changed
+        return changed
+
+    def skip(self, fact: str) -> bool:
+        """Mark a question as 不确定: its answer (if any) is removed and it is not asked again."""
+        changed = fact in self.answers or fact not in self.skipped
+        self.answers.pop(fact, None)
+        if fact not in self.skipped:
+            self.skipped.append(fact)
+        self.dirty = self.dirty or changed
+        return changed
+
+    def unskip_all(self) -> None:
+        if self.skipped:
+            self.skipped.clear()
+            self.dirty = True
+
+    # ------------------------------------------------------------------ navigation
+
+    @property
+    def current(self) -> str | None:
+        """The fact of the question on screen, or None when the questionnaire is finished."""
+        return self.trail[self.pos] if 0 <= self.pos < len(self.trail) else None
+
+    @property
+    def can_go_back(self) -> bool:
+        return self.pos > 0 or (self.pos >= len(self.trail) and bool(self.trail))
+
+    def start(self, evaluation: Evaluation, questions: dict[str, Question], engine: Engine) -> str | None:
+        """Put the first question on screen if none is (a new or just opened consultation)."""
+        if self.current is None and self.pos < 0:
+            self.pos = len(self.trail)
+            return self.forward(evaluation, questions, engine)
+        return self.current
+
+    def forward(self, evaluation: Evaluation, questions: dict[str, Question], engine: Engine) -> str | None:
+        """Go to the next question still shown in the trail, else to the best open question."""
+        facts = engine.facts_of(self.effective_profile(engine))
+        i = self.pos + 1
+        while i < len(self.trail):
+            q = questions.get(self.trail[i])
+            if q is not None and gate_state(q, facts) is not False:
+                self.pos = i
+                return self.current
+            i += 1
+        for fact in evaluation.open_facts:
+            if fact not in self.answers and fact not in self.skipped:
+                if fact in self.trail:
+                    self.trail.remove(fact)
+                self.trail.append(fact)
+                self.pos = len(self.trail) - 1
+                return self.current
+        self.pos = len(self.trail)
+        return None
+
+    def back(self, questions: dict[str, Question], engine: Engine) -> str | None:
+        facts = engine.facts_of(self.effective_profile(engine))
+        i = min(self.pos, len(self.trail)) - 1
+        while i >= 0:
+            q = questions.get(self.trail[i])
+            if q is not None and gate_state(q, facts) is not False:
+                self.pos = i
+                return self.current
+            i -= 1
+        return self.current
+
+    def goto(self, fact: str) -> None:
+        """Show the question for ``fact`` next (from the answers list or a 'maybe' result)."""
+        if fact in self.trail:
+            self.pos = self.trail.index(fact)
+        elif 0 <= self.pos < len(self.trail):
+            self.trail.insert(self.pos + 1, fact)
+            self.pos += 1
+        else:
+            self.trail.append(fact)
+            self.pos = len(self.trail) - 1
+
+    def position_label(self) -> tuple[int, int]:
+        """(number of the question on screen, questions shown so far) for the progress text."""
+        return (min(self.pos, len(self.trail) - 1) + 1 if self.trail else 0, len(self.trail))

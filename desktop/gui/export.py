@@ -1,0 +1,84 @@
+"""Printing and exporting a consultation: print preview, checklist PDF, deadline calendar (.ics).
+
+The PDF and the calendar come from desktop.report (reportlab / icalendar), imported lazily so the
+window works, with a clear message, while that package is missing. The PDF is written on a worker
+thread; the print preview renders the same content (desktop.gui.render.report_html) with Qt.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QWidget
+
+from desktop.gui.render import report_html
+from desktop.gui.workers import start_task
+
+MISSING = "打印清单模块（desktop.report）尚未安装，暂时无法生成 {what}。请更新程序后再试。"
+
+
+def checklist_writer() -> Callable[..., Any] | None:
+    try:
+        from desktop.report.checklist import write_checklist_pdf
+    except ImportError:
+        return None
+    return write_checklist_pdf
+
+
+def calendar_writer() -> Callable[..., Any] | None:
+    try:
+        from desktop.report.calendar import write_ics
+    except ImportError:
+        return None
+    return write_ics
+
+
+def preview_document(report, officer: str | None, unlocks) -> QTextDocument:
+    doc = QTextDocument()
+    doc.setHtml(report_html(report, officer, unlocks))
+    return doc
+
+
+def print_report(printer: QPrinter, report, officer: str | None, unlocks) -> None:
+    """Render the checklist onto ``printer`` (the preview dialog, a real printer or a PDF file)."""
+    printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                      printer.pageLayout().margins()))
+    preview_document(report, officer, unlocks).print_(printer)
+
+
+def open_print_preview(parent: QWidget, report, officer: str | None, unlocks) -> QPrintPreviewDialog:
+    """A print preview of the checklist; the caller shows it (exec / open)."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(f"政策匹配清单 {report.profile.get('name') or ''} {report.as_of.isoformat()}")
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(f"打印预览 — 评估日期 {report.as_of.isoformat()}")
+    dialog.paintRequested.connect(lambda p: print_report(p, report, officer, unlocks))
+    dialog.resize(900, 700)
+    return dialog
+
+
+def write_pdf_async(report, out: Path, library, officer: str | None, unlocks,
+                    on_done: Callable[[Path], None], on_error: Callable[[str], None]) -> bool:
+    """Write the checklist PDF on a worker thread; False (nothing started) if the module is missing."""
+    writer = checklist_writer()
+    if writer is None:
+        return False
+
+    def work() -> Path:
+        writer(report, Path(out), library, officer=officer or None, unlocks=unlocks)
+        return Path(out)
+
+    start_task(work, on_done=on_done, on_error=on_error)
+    return True
+
+
+def write_ics(report, out: Path) -> bool:
+    """Write the deadline calendar; False if the module is missing (errors propagate)."""
+    writer = calendar_writer()
+    if writer is None:
+        return False
+    writer(report, Path(out))
+    return True

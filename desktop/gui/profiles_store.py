@@ -1,0 +1,233 @@
+"""Company profiles and the list of recent consultations on disk (Qt-free).
+
+Profiles are JSON files (the canonical profile of ../shared/specs/profile.md, so
+``policy-desk match FILE`` reads them) kept by default in ``user_data_dir()/profiles``. The app's
+own notes ride along under keys starting with ``_`` (skipped questions, the evaluation date, when
+it was saved), which the profile reader ignores. Every write is atomic: a temporary file in the
+same folder is written, flushed and fsynced, then renamed over the target, so a crash or a full
+disk never leaves a half-written profile or history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from desktop.paths import user_data_dir
+from desktop.rules.facts import ProfileError, Questionnaire, parse_profile_text
+
+HISTORY_FILE = "history.json"
+HISTORY_LIMIT = 50
+MAX_PROFILE_BYTES = 1_000_000
+APP_TAG = "policy-desk"
+
+
+class StoreError(Exception):
+    """A profile or the history could not be written or read; the message is for the user."""
+
+
+@dataclass
+class LoadedProfile:
+    """A profile file as read back: validated facts plus the app's notes."""
+
+    path: Path
+    profile: dict[str, Any]
+    skipped: list[str] = field(default_factory=list)
+    as_of: dt.date | None = None
+
+
+@dataclass
+class HistoryEntry:
+    """One consultation in the recent list."""
+
+    when: str  # ISO date-time of the last save / export
+    company: str
+    path: str | None
+    as_of: str | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"when": self.when, "company": self.company, "path": self.path, "as_of": self.as_of,
+                "counts": dict(self.counts)}
+
+
+# --------------------------------------------------------------------------- atomic writing
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically; raise StoreError with a clear message."""
+    path = Path(path)
+    tmp_name: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise StoreError(f"无法保存文件 {path}：{exc.strerror or exc}。原文件未被改动。") from None
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable where the platform allows it (not on Windows)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- the store
+
+
+def safe_file_stem(name: str | None) -> str:
+    """A file name stem from a company name: keeps Chinese, drops characters no file system takes."""
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "", (name or "").strip()).strip(". ")
+    return stem[:60] or "未命名企业"
+
+
+class ProfileStore:
+    """Profiles and history under one folder (``user_data_dir()`` unless told otherwise)."""
+
+    def __init__(self, base: Path | None = None):
+        self.base = Path(base) if base is not None else user_data_dir()
+
+    @property
+    def profiles_dir(self) -> Path:
+        return self.base / "profiles"
+
+    @property
+    def history_path(self) -> Path:
+        return self.base / HISTORY_FILE
+
+    # ------------------------------------------------------------------ profiles
+
+    def suggest_path(self, company: str | None, folder: Path | None = None) -> Path:
+        """A free file name for ``company`` in ``folder`` (default: the profiles folder)."""
+        folder = folder or self.profiles_dir
+        stem = safe_file_stem(company)
+        candidate = folder / f"{stem}.json"
+        n = 2
+        while candidate.exists():
+            candidate = folder / f"{stem}（{n}）.json"
+            n += 1
+        return candidate
+
+    @staticmethod
+    def profile_json(profile: Mapping[str, Any], questionnaire: Questionnaire,
+                     skipped: list[str] | None = None, as_of: dt.date | None = None) -> str:
+        """The file text: facts in questionnaire order, then the app's notes."""
+        order = {q.fact: i for i, q in enumerate(questionnaire.questions)}
+        data: dict[str, Any] = {}
+        for key in sorted(profile, key=lambda k: order.get(k, len(order))):
+            if profile[key] is not None:
+                data[key] = profile[key]
+        if skipped:
+            data["_skipped"] = [f for f in skipped if f in order]
+        if as_of is not None:
+            data["_as_of"] = as_of.isoformat()
+        data["_saved"] = dt.datetime.now().replace(microsecond=0).isoformat()
+        data["_app"] = APP_TAG
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+    def save_profile(self, path: Path, profile: Mapping[str, Any], questionnaire: Questionnaire,
+                     skipped: list[str] | None = None, as_of: dt.date | None = None) -> Path:
+        text = self.profile_json(profile, questionnaire, skipped, as_of)
+        atomic_write_text(Path(path), text)
+        return Path(path)
+
+    @staticmethod
+    def load_profile(path: Path, questionnaire: Questionnaire) -> LoadedProfile:
+        """Read and validate a profile file; every problem is a ProfileError with a clear message."""
+        path = Path(path)
+        try:
+            size = path.stat().st_size
+            if size > MAX_PROFILE_BYTES:
+                raise ProfileError(f"文件过大（{size} 字节），不是企业档案。")
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ProfileError(f"无法读取档案文件 {path}：{exc.strerror or exc}") from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ProfileError("档案文件不是 UTF-8 编码的 JSON 文本。") from None
+        try:
+            profile = parse_profile_text(text, questionnaire)  # raises ProfileError
+            data = json.loads(text)  # already known to parse
+        except ProfileError:
+            raise
+        except (ValueError, RecursionError) as exc:  # e.g. an integer of thousands of digits
+            raise ProfileError(f"档案内容无法解析：{str(exc)[:80]}") from None
+        skipped = data.get("_skipped") if isinstance(data.get("_skipped"), list) else []
+        skipped = [f for f in skipped if isinstance(f, str) and f in questionnaire.by_fact and f not in profile]
+        as_of = None
+        if isinstance(data.get("_as_of"), str):
+            try:
+                as_of = dt.date.fromisoformat(data["_as_of"])
+            except ValueError:
+                as_of = None
+        return LoadedProfile(path, profile, skipped, as_of)
+
+    # ------------------------------------------------------------------ history
+
+    def history(self) -> list[HistoryEntry]:
+        """Recent consultations, newest first; an unreadable history reads as empty."""
+        try:
+            data = json.loads(self.history_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        out: list[HistoryEntry] = []
+        if not isinstance(data, list):
+            return out
+        for item in data:
+            if not isinstance(item, dict) or not isinstance(item.get("when"), str):
+                continue
+            counts = item.get("counts") if isinstance(item.get("counts"), dict) else {}
+            out.append(HistoryEntry(
+                when=item["when"],
+                company=str(item.get("company") or "（未填写名称）"),
+                path=item.get("path") if isinstance(item.get("path"), str) else None,
+                as_of=item.get("as_of") if isinstance(item.get("as_of"), str) else None,
+                counts={str(k): int(v) for k, v in counts.items() if isinstance(v, int)},
+            ))
+        return out
+
+    def record(self, company: str | None, path: Path | None, as_of: dt.date | None,
+               counts: Mapping[str, int] | None = None) -> HistoryEntry:
+        """Put a consultation at the top of the history (one entry per profile file)."""
+        entry = HistoryEntry(
+            when=dt.datetime.now().replace(microsecond=0).isoformat(),
+            company=(company or "").strip() or "（未填写名称）",
+            path=str(Path(path).resolve()) if path else None,
+            as_of=as_of.isoformat() if as_of else None,
+            counts=dict(counts or {}),
+        )
+        entries = [e for e in self.history() if not (entry.path and e.path == entry.path)]
+        entries.insert(0, entry)
+        entries = entries[:HISTORY_LIMIT]
+        atomic_write_text(self.history_path,
+                          json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2) + "\n")
+        return entry

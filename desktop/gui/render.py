@@ -1,0 +1,171 @@
+"""HTML for the result details and for the print preview (Qt-free; Qt's rich text renders it).
+
+Links inside the detail pane are ``question:<fact>`` (jump to the question that would settle a
+"maybe") and ``source:<measure id>`` (open the cited clause in the reader).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Iterable
+
+from desktop.rules.engine import STATUS_LABELS, MeasureResult
+from desktop.rules.facts import Questionnaire
+from desktop.rules.measures import GROUP_LABEL, KIND_GROUPS, KINDS
+
+STATUS_COLOURS = {
+    "applies": "#1b7f3b",
+    "maybe": "#b26a00",
+    "direction": "#1f5fa8",
+    "expired": "#777777",
+    "not_yet_in_force": "#6a4fa3",
+    "not_applicable": "#777777",
+}
+
+# The sections of the results list, in order: (key, label, statuses, programme_level or None)
+RESULT_SECTIONS: list[tuple[str, str, tuple[str, ...], bool | None]] = [
+    ("applies", "适用", ("applies",), False),
+    ("maybe", "可能适用", ("maybe",), False),
+    ("direction", "相关政策方向（鼓励、支持类，请咨询责任单位）", ("applies", "maybe"), True),
+    ("inactive", "已失效或未生效", ("expired", "not_yet_in_force"), None),
+    ("not_applicable", "不适用", ("not_applicable",), None),
+]
+
+
+def section_of(result: MeasureResult) -> str:
+    """The results-list section a result belongs to."""
+    for key, _label, statuses, programme in RESULT_SECTIONS:
+        if result.status in statuses and (programme is None or programme == result.measure.programme_level):
+            return key
+    return "not_applicable"
+
+
+def section_counts(results: Iterable[MeasureResult]) -> dict[str, int]:
+    """How many results each section of the results list holds."""
+    counts = {key: 0 for key, *_ in RESULT_SECTIONS}
+    for r in results:
+        counts[section_of(r)] += 1
+    return counts
+
+
+def e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def source_line(result: MeasureResult) -> str:
+    s = result.measure.source
+    number = f"（{e(s.doc_number)}）" if s.doc_number else ""
+    return f"《{e(s.document)}》{number} {e(s.clause)}"
+
+
+def validity_text(result: MeasureResult) -> str:
+    m = result.measure
+    if m.valid_from or m.valid_to:
+        return f"{m.valid_from or '未规定'} 至 {m.valid_to or '未规定'}（{m.validity_note}）"
+    return f"未规定（{m.validity_note}）"
+
+
+def measure_detail_html(result: MeasureResult, questionnaire: Questionnaire, as_of: str) -> str:
+    """The detail pane for one result."""
+    m = result.measure
+    programme = m.programme_level
+    status_label = STATUS_LABELS[result.status]
+    colour = STATUS_COLOURS["direction" if programme and result.status in ("applies", "maybe") else result.status]
+    if programme and result.status in ("applies", "maybe"):
+        status_label = "相关政策方向" + ("" if result.status == "applies" else "（可能相关）")
+    parts = [
+        f"<h3 style='margin-bottom:2px'>{e(m.title)}</h3>",
+        f"<p style='margin-top:0'><span style='color:{colour};font-weight:bold'>{e(status_label)}</span>"
+        f"　<span style='color:#555'>{e(KINDS[m.kind])} · {e(GROUP_LABEL[m.group])} · 评估日期 {e(as_of)}</span></p>",
+        f"<p>{e(m.summary)}</p>",
+    ]
+    if programme:
+        parts.append(
+            "<p style='background:#eef3fb;padding:4px'>这是政策方向（鼓励、支持、探索类），不是可以直接申领的事项。"
+            f"如有意向，请咨询责任单位：<b>{e(m.department)}</b>。</p>"
+        )
+    rows: list[tuple[str, str]] = []
+    if m.benefit:
+        rows.append(("支持内容", e(m.benefit)))
+    if m.amounts:
+        rows.append(("文件所列数额", "；".join(e(a) for a in m.amounts)))
+    if m.requirement:
+        rows.append(("企业需要做的", e(m.requirement)))
+    rows.append(("办理方式", e(m.procedure)))
+    rows.append(("责任单位" if programme else "办理部门", e(m.department)))
+    if m.deadline:
+        rows.append(("时限", f"<b>{e(m.deadline)}</b>"))
+    rows.append(("有效期", e(validity_text(result))))
+    parts.append("<table cellspacing='0' cellpadding='3'>")
+    for key, value in rows:
+        parts.append(f"<tr><td style='color:#555;white-space:nowrap' valign='top'>{key}</td><td>{value}</td></tr>")
+    parts.append("</table>")
+    if result.status == "maybe" and result.missing_facts:
+        parts.append("<p><b>回答以下问题即可确定：</b></p><ul>")
+        for fact in result.missing_facts:
+            parts.append(f"<li><a href='question:{e(fact)}'>{e(questionnaire.label(fact))}</a></li>")
+        parts.append("</ul>")
+    parts.append("<p><b>判断理由</b></p><ul>")
+    parts.extend(f"<li>{e(r)}</li>" for r in result.reasons)
+    parts.append("</ul>")
+    parts.append(
+        f"<p><b>依据</b>：{source_line(result)}<br/>"
+        f"<span style='color:#444'>“{e(m.source.quote)}”</span><br/>"
+        f"<a href='source:{e(m.id)}'>在原文中查看此条款 →</a></p>"
+    )
+    return "".join(parts)
+
+
+def report_html(report, officer: str | None = None, unlocks: Iterable | None = None) -> str:
+    """A printable checklist of the match (used by the print preview)."""
+    counts = report.counts()
+    company = report.profile.get("name") or "（未填写企业名称）"
+    parts = [
+        "<html><body style='font-size:10pt'>",
+        f"<h2>惠企政策通 · 政策匹配清单</h2>",
+        f"<p>企业：<b>{e(company)}</b>　　评估日期：<b>{e(report.as_of.isoformat())}</b>"
+        f"　　数据版本：{e(report.meta.get('data_version', '?'))}"
+        + (f"　　咨询人员：{e(officer)}" if officer else "")
+        + "</p>",
+        f"<p>适用 {counts['applies']} 条　可能适用 {counts['maybe']} 条　"
+        f"已失效 {counts['expired']} 条　尚未生效 {counts['not_yet_in_force']} 条</p>",
+        "<p style='color:#555'>本清单依据评估日期当日的政策文件自动生成，仅供参考；办理前请向主管部门核实。"
+        "“政策方向”类条目不是可直接申领的事项。</p>",
+    ]
+    for key, label, _statuses, _programme in RESULT_SECTIONS:
+        if key == "not_applicable":
+            continue
+        results = [r for r in report.results if section_of(r) == key]
+        if not results:
+            continue
+        parts.append(f"<h3>{e(label)}（{len(results)}）</h3>")
+        for _gkey, glabel, kinds in KIND_GROUPS:
+            group = [r for r in results if r.measure.kind in kinds]
+            if not group:
+                continue
+            parts.append(f"<h4>{e(glabel)}</h4><ol>")
+            for r in group:
+                m = r.measure
+                extra = []
+                if m.benefit:
+                    extra.append(f"支持内容：{e(m.benefit)}")
+                if m.requirement:
+                    extra.append(f"要求：{e(m.requirement)}")
+                extra.append(f"部门：{e(m.department)}")
+                if m.deadline:
+                    extra.append(f"时限：{e(m.deadline)}")
+                extra.append(f"有效期：{e(validity_text(r))}")
+                if r.status == "maybe" and r.missing_questions:
+                    extra.append("尚需确认：" + "；".join(e(q) for q in r.missing_questions))
+                extra.append(f"依据：{source_line(r)}")
+                parts.append(f"<li><b>{e(m.title)}</b>　{e(m.summary)}<br/>" + "<br/>".join(extra) + "</li>")
+            parts.append("</ol>")
+    unlocks = list(unlocks or [])
+    if unlocks:
+        parts.append("<h3>可争取的政策</h3><ul>")
+        for u in unlocks:
+            titles = "、".join(e(r.measure.title) for r in u.measures[:6])
+            parts.append(f"<li>若{e(u.label)}：可新增 {len(u.measures)} 条（{titles}）</li>")
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    return "".join(parts)

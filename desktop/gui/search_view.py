@@ -1,0 +1,313 @@
+"""Library search: the whoosh search with highlighted snippets, filters, and hits opened in the reader.
+
+The index is built on first use on a worker thread (a few seconds, with a progress bar); queries
+typed meanwhile run when it is ready. Filters: issuer and year go to the index; in-force status on
+the evaluation date and policy kind (documents that carry measures of that kind group) are
+applied to the hits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections import Counter
+from typing import Any, Callable
+
+from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.gui.docstatus import DOC_STATUS_LABELS, document_status, document_year
+from desktop.gui.workers import start_task
+from desktop.library.db import Library
+from desktop.rules.measures import KIND_GROUPS, Measure
+from desktop.service import PolicyData
+
+HIT_ROLE = Qt.ItemDataRole.UserRole
+HTML_ROLE = Qt.ItemDataRole.UserRole + 1
+FETCH = 200  # hits asked of the index before the status / kind filters
+SHOW = 60
+STYLE = "b { color: #9a1b00; background-color: #fff1a8; } .meta { color: #555; } .title { font-weight: bold; }"
+STATUS_FILTERS = [
+    ("", "全部"),
+    ("current", "有效或未规定有效期"),
+    ("expired", "已过有效期"),
+    ("not_yet", "尚未施行"),
+]
+
+
+class HtmlDelegate(QStyledItemDelegate):
+    """Draws an item's HTML_ROLE text (wrapped) instead of its plain text."""
+
+    def _document(self, option: QStyleOptionViewItem, index: QModelIndex, width: float) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)
+        doc.setDefaultStyleSheet(STYLE)
+        doc.setHtml(index.data(HTML_ROLE) or "")
+        doc.setTextWidth(max(50.0, width))
+        return doc
+
+    def paint(self, painter, option, index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        doc = self._document(opt, index, opt.rect.width() - 12)
+        painter.save()
+        painter.translate(opt.rect.left() + 6, opt.rect.top() + 4)
+        ctx = QAbstractTextDocumentLayout.PaintContext()
+        if opt.state & QStyle.StateFlag.State_Selected:
+            ctx.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(QPalette.ColorRole.HighlightedText))
+        ctx.clip = QRectF(0, 0, opt.rect.width(), opt.rect.height())
+        doc.documentLayout().draw(painter, ctx)
+        painter.restore()
+
+    def sizeHint(self, option, index) -> QSize:
+        view = self.parent()
+        width = view.viewport().width() - 12 if isinstance(view, QListView) else option.rect.width()
+        doc = self._document(option, index, width)
+        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 8)
+
+
+def marked_words(snippet: str) -> list[str]:
+    """The words the index marked in a snippet (<b>…</b>), to highlight them in the reader."""
+    return list(dict.fromkeys(w for w in re.findall(r"<b>(.*?)</b>", snippet) if w.strip()))
+
+
+def safe_snippet(snippet: str) -> str:
+    """Escape the snippet's text but keep its <b> marks."""
+    return html.escape(snippet).replace("&lt;b&gt;", "<b>").replace("&lt;/b&gt;", "</b>")
+
+
+class SearchView(QWidget):
+    """The search tab."""
+
+    hit_opened = Signal(str, str, list)  # doc_id, section_id ('' for the title), words
+    status_message = Signal(str)
+
+    def __init__(self, data: PolicyData, measures: list[Measure], doc_of_measure: Callable[[str], str | None],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.data = data
+        self.library: Library = data.library
+        self.as_of = dt.date.today()
+        self.ready = False
+        self.building = False
+        self.pending: str | None = None
+        self.last: dict[str, Any] | None = None
+        self.hits: list[dict] = []
+        self.docs = {d.id: d for d in self.library.documents()}
+        self.group_docs: dict[str, set[str]] = {}
+        for m in measures:
+            doc_id = doc_of_measure(m.id)
+            if doc_id:
+                self.group_docs.setdefault(m.group, set()).add(doc_id)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        row = QHBoxLayout()
+        label = QLabel("检索(&Q)：")
+        self.query_edit = QLineEdit()
+        self.query_edit.setPlaceholderText("输入词语，空格分隔表示同时包含；\"…\" 为短语；OR / 或 表示任一")
+        self.query_edit.setClearButtonEnabled(True)
+        self.query_edit.setAccessibleName("检索词")
+        label.setBuddy(self.query_edit)
+        self.query_edit.returnPressed.connect(self.run_search)
+        self.search_button = QPushButton("搜索(&S)")
+        self.search_button.clicked.connect(self.run_search)
+        row.addWidget(label)
+        row.addWidget(self.query_edit, 1)
+        row.addWidget(self.search_button)
+        layout.addLayout(row)
+
+        filters = QHBoxLayout()
+        self.issuer_combo = self._combo(filters, "发文机关：", [("", "全部")] + self._issuers(), True)
+        self.year_combo = self._combo(filters, "年份：", [("", "全部")] + self._years(), True)
+        self.status_combo = self._combo(filters, "有效状态：", STATUS_FILTERS)
+        self.kind_combo = self._combo(filters, "政策类型：", [("", "全部")] + [(k, l) for k, l, _ in KIND_GROUPS])
+        filters.addStretch(1)
+        layout.addLayout(filters)
+
+        self.progress = QProgressBar()
+        self.progress.setFormat("正在建立检索索引（仅首次使用时）… %p%")
+        self.progress.hide()
+        layout.addWidget(self.progress)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("hint")
+        layout.addWidget(self.count_label)
+
+        self.list = QListWidget()
+        self.list.setAccessibleName("检索结果")
+        self.list.setItemDelegate(HtmlDelegate(self.list))
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.itemActivated.connect(self._activated)
+        layout.addWidget(self.list, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel("回车或双击在原文中打开所选结果。"))
+        bottom.addStretch(1)
+        self.open_button = QPushButton("在原文中打开(&O)")
+        self.open_button.clicked.connect(lambda: self._activated(self.list.currentItem()))
+        bottom.addWidget(self.open_button)
+        layout.addLayout(bottom)
+        self.count_label.setText("可检索全部政策文件的标题和正文。")
+
+    def _combo(self, row: QHBoxLayout, label: str, items: list[tuple[Any, str]], index_side: bool = False) -> QComboBox:
+        lab = QLabel(label)
+        combo = QComboBox()
+        for value, text in items:
+            combo.addItem(text, value)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(6)
+        combo.setMaximumWidth(230)
+        lab.setBuddy(combo)
+        combo.currentIndexChanged.connect(lambda _i: self._filter_changed(index_side))
+        row.addWidget(lab)
+        row.addWidget(combo)
+        return combo
+
+    def _issuers(self) -> list[tuple[str, str]]:
+        counts = Counter(i for d in self.docs.values() for i in d.issuers)
+        return [(name, name) for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def _years(self) -> list[tuple[int, str]]:
+        years = sorted({y for d in self.docs.values() if (y := document_year(d))}, reverse=True)
+        return [(y, str(y)) for y in years]
+
+    # ------------------------------------------------------------------ index
+
+    def prepare(self) -> None:
+        """Open (or build, on a worker thread) the search index."""
+        if self.ready or self.building:
+            return
+        self.building = True
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.status_message.emit("正在准备检索索引…")
+        start_task(lambda progress: self.data.searcher(progress), on_done=self._ready,
+                   on_error=self._failed, on_progress=self._progress)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _ready(self, _searcher: Any) -> None:
+        self.ready = True
+        self.building = False
+        self.progress.hide()
+        self.status_message.emit("检索索引已就绪。")
+        if self.pending is not None:
+            self.pending = None
+            self.run_search()
+
+    def _failed(self, message: str) -> None:
+        self.building = False
+        self.progress.hide()
+        self.count_label.setText(f"无法建立检索索引：{message}")
+        self.status_message.emit("检索索引建立失败。")
+
+    # ------------------------------------------------------------------ searching
+
+    def set_as_of(self, as_of: dt.date) -> None:
+        self.as_of = as_of
+        if self.last is not None:
+            self._refilter()
+
+    def focus_query(self) -> None:
+        self.query_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.query_edit.selectAll()
+        self.prepare()
+
+    def run_search(self) -> None:
+        query = self.query_edit.text().strip()
+        if not query:
+            self.count_label.setText("请输入要搜索的词语。")
+            return
+        if not self.ready:
+            self.pending = query
+            self.count_label.setText("检索索引准备好后将自动搜索…")
+            self.prepare()
+            return
+        filters = {}
+        if self.issuer_combo.currentData():
+            filters["issuer"] = self.issuer_combo.currentData()
+        if self.year_combo.currentData():
+            filters["year"] = self.year_combo.currentData()
+        self.last = self.data.search(query, FETCH, filters or None, html=True)
+        self._refilter()
+
+    def _filter_changed(self, index_side: bool) -> None:
+        if self.last is None:
+            return
+        if index_side:
+            self.run_search()  # issuer and year are filtered by the index: ask it again
+        else:
+            self._refilter()
+
+    def _refilter(self) -> None:
+        if self.last is None:
+            return
+        result = self.last
+        self.list.clear()
+        if result.get("error"):
+            self.hits = []
+            self.count_label.setText(result["error"])
+            return
+        status_want = self.status_combo.currentData()
+        group_want = self.kind_combo.currentData()
+        hits = []
+        for hit in result["hits"]:
+            doc = self.docs.get(hit["doc_id"])
+            status = document_status(doc, self.as_of) if doc else "unstated"
+            if status_want == "current" and status not in ("in_force", "unstated"):
+                continue
+            if status_want in ("expired", "not_yet") and status != status_want:
+                continue
+            if group_want and hit["doc_id"] not in self.group_docs.get(group_want, set()):
+                continue
+            hits.append((hit, status))
+        self.hits = [h for h, _ in hits[:SHOW]]
+        for hit, status in hits[:SHOW]:
+            number = f"　{html.escape(hit['doc_number'])}" if hit.get("doc_number") else ""
+            body = (
+                f"<div class='title'>{html.escape(hit['doc_title'])}{number}</div>"
+                f"<div class='meta'>{html.escape(hit['section'])}　·　{self.as_of.isoformat()} {DOC_STATUS_LABELS[status]}</div>"
+                f"<div>{safe_snippet(hit['snippet'])}</div>"
+            )
+            item = QListWidgetItem(re.sub(r"</?b>", "", f"{hit['doc_title']} {hit['section']} {hit['snippet']}"))
+            item.setData(HIT_ROLE, hit)
+            item.setData(HTML_ROLE, body)
+            item.setToolTip(f"{hit['doc_title']}\n{hit['section']}")
+            self.list.addItem(item)
+        total = len(hits)
+        more = f"（显示前 {SHOW} 条）" if total > SHOW else ""
+        self.count_label.setText(f"“{result['query']}”：找到 {total} 处{more}" if total else f"“{result['query']}”：没有找到匹配的内容。")
+        if self.list.count():
+            self.list.setCurrentRow(0)
+        self.status_message.emit(f"检索“{result['query']}”：{total} 处")
+
+    def _activated(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        hit = item.data(HIT_ROLE)
+        self.hit_opened.emit(hit["doc_id"], hit.get("section_id") or "", marked_words(hit["snippet"]))
