@@ -128,3 +128,12 @@ def test_huge_profile_file_is_refused(engine, tmp_path):
     big.write_text('{"name": "' + "x" * (10 * 1024 * 1024) + '"}', encoding="utf-8")
     with pytest.raises(ProfileError, match="过大"):
         read_profile_file(big, engine.questionnaire)
+
+
+def test_questionnaire_keeps_its_order_in_the_database(engine, resources_engine):
+    """Choices, questions and pages come back from policies.db in the order the YAML gives."""
+    db_q, yaml_q = engine.questionnaire, resources_engine.questionnaire
+    assert [q.fact for q in db_q.questions] == [q.fact for q in yaml_q.questions]
+    for fact in ("sme_tier", "listing_stage", "district", "industries"):
+        assert list(db_q.by_fact[fact].choices) == list(yaml_q.by_fact[fact].choices)
+    assert list(db_q.by_fact["sme_tier"].choices)[0] == "none"

@@ -35,10 +35,25 @@ class SizeStandard:
         return {"categories": dict(self.categories), "industry_category": dict(self.industry_category), "source": self.source}
 
     def category_of(self, profile: Mapping[str, Any]) -> str | None:
+        """The standard's category: the main industry's, or the one all listed industries share.
+
+        A company in industries of different categories (a restaurant that also retails) is
+        classified by its main industry; until that is answered its size stays unknown.
+        """
+        main = profile.get("main_industry")
+        if isinstance(main, str):
+            return self.industry_category.get(main)
         industries = profile.get("industries")
-        if not industries:
+        if not isinstance(industries, list) or not industries:
             return None
-        return self.industry_category.get(industries[0])
+        categories = {self.industry_category.get(i) for i in industries}
+        return categories.pop() if len(categories) == 1 else None
+
+    def needs_main_industry(self, profile: Mapping[str, Any]) -> bool:
+        industries = profile.get("industries")
+        if profile.get("main_industry") or not isinstance(industries, list):
+            return False
+        return len({self.industry_category.get(i) for i in industries}) > 1
 
     def size(self, profile: Mapping[str, Any]) -> str | None:
         """The size class, or None where the answers do not decide it.

@@ -80,6 +80,8 @@ class Engine:
         self.questionnaire = questionnaire
         self.size_standard = size_standard
         self.by_id = {m.id: m for m in self.measures}
+        # Which facts each measure looks at (what-if and question ranking ask this often).
+        self.facts_by_measure = {m.id: (m.condition.facts() if m.condition else frozenset()) for m in self.measures}
 
     # ------------------------------------------------------------------ public API
 
@@ -150,7 +152,10 @@ class Engine:
             if fact in ("enterprise_size", "is_sme", "is_small_micro"):
                 category = self.size_standard.category_of(facts)
                 if category is None:
-                    out.setdefault("industries", None)
+                    if self.size_standard.needs_main_industry(facts) and "main_industry" in self.questionnaire.by_fact:
+                        out.setdefault("main_industry", None)
+                    else:
+                        out.setdefault("industries", None)
                     bases = ("employees", "annual_revenue_wan")
                 else:
                     bases = tuple(self.size_standard.categories[category]["small"])

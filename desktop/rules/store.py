@@ -55,7 +55,8 @@ def write_rules(conn: sqlite3.Connection, resources: Path) -> int:
             ),
         )
     clean_pages = [{k: v for k, v in p.items()} for p in pages]
-    conn.execute("INSERT INTO rules_data VALUES (?,?)", ("questionnaire", json.dumps(clean_pages, ensure_ascii=False, sort_keys=True, default=str)))
+    # Not sort_keys: the order of pages, questions and choices is the questionnaire's own.
+    conn.execute("INSERT INTO rules_data VALUES (?,?)", ("questionnaire", json.dumps(clean_pages, ensure_ascii=False, default=str)))
     conn.execute("INSERT INTO rules_data VALUES (?,?)", ("size_standard", json.dumps(engine.size_standard.to_dict(), ensure_ascii=False, sort_keys=True)))
     return len(engine.measures)
 

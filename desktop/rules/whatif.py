@@ -78,7 +78,9 @@ def what_if(engine: Engine, profile: Mapping[str, Any], as_of: dt.date,
     for question in engine.questionnaire.questions:
         values = candidate_values(question, profile.get(question.fact))
         # Only measures that look at this fact can change when it does.
-        affected = [m for m in engine.measures if m.condition is not None and question.fact in m.condition.facts()]
+        if not values:
+            continue
+        affected = [m for m in engine.measures if question.fact in engine.facts_by_measure[m.id]]
         for value in values:
             changed = dict(profile)
             changed[question.fact] = value
