@@ -86,3 +86,29 @@ def test_generated_docs_are_current(root):
         "docs/measures.md is stale: run `policy-desk build --measures-doc`"
     assert (root / "docs" / "facts.md").read_text(encoding="utf-8") == render_facts_doc(root), \
         "docs/facts.md is stale: run `policy-desk build --measures-doc`"
+
+
+INVENTORIES = ("000", "001_A", "001_B", "001_C", "001_D", "001_E", "001_F", "002_004", "003")
+
+
+@pytest.mark.parametrize("inventory", INVENTORIES)
+def test_every_inventory_item_is_covered_or_explained(inventory, sources):
+    """resources/reference/inventory_map/<inventory>.yaml maps each item of the reader's inventory
+    to the measures that cover it, or says why it is not a measure (government-only, individuals,
+    duplicate of an overlapping slice)."""
+    import yaml
+
+    engine = sources[0]
+    ids = {m.id for m in engine.measures}
+    path = ROOT / "resources" / "reference" / "inventory_map" / f"{inventory}.yaml"
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(entries, list) and entries
+    items = [e["item"] for e in entries]
+    assert len(items) == len(set(items)), "an item is mapped twice"
+    for e in entries:
+        if "measures" in e:
+            assert e["measures"], e["item"]
+            missing = [m for m in e["measures"] if m not in ids]
+            assert not missing, f"{e['item']} maps to unknown measures {missing}"
+        else:
+            assert isinstance(e.get("omitted"), str) and len(e["omitted"]) >= 8, e["item"]
