@@ -170,6 +170,8 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.act_back = self._action("上一题", self.go_back, KS.Back)
         self.act_officer = self._action("咨询人员姓名…", self.set_officer)
         self.act_about = self._action("关于惠企政策通(&A)…", self.about)
+        self.act_import_pack = self._action("导入政策数据包(&I)…", self.import_data_pack, None, None,
+                                            "安装新版本的政策数据（.pdpack），校验后替换，旧数据在完成前保持可用")
         self.act_today = self._action("今天", self.set_today, None, None, "把评估日期设为今天")
 
         file_menu = self.menuBar().addMenu("文件(&F)")
@@ -195,6 +197,8 @@ class MainWindow(DeskWorkflow, QMainWindow):
         view_menu.addAction(self.act_find)
         view_menu.addAction(self.act_back)
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_menu.addAction(self.act_import_pack)
+        help_menu.addSeparator()
         help_menu.addAction(self.act_about)
 
         bar = QToolBar("常用")
@@ -444,6 +448,11 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.search_view.focus_query()
 
     # ================================================================== about, settings, closing
+
+    def import_data_pack(self) -> None:
+        from desktop.gui.datapack_action import choose_and_import
+
+        choose_and_import(self)
 
     def about(self) -> None:
         meta = self.data.meta
