@@ -1,8 +1,10 @@
 """Atomic file writes: a file is either the old one or the complete new one, never half-written.
 
 The content goes to a temporary file in the same folder, is flushed to disk, and replaces the
-target in one rename. Any failure (read-only folder, full disk) removes the temporary file and
-raises :class:`WriteError` with a message a person can act on.
+target in one rename (then the folder is synced where the platform allows). Any failure
+(read-only folder, full disk) removes the temporary file and raises :class:`WriteError` with a
+message a person can act on. Profiles, history, checklists, calendars and data packs all go
+through here.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 
 class WriteError(OSError):
@@ -27,17 +31,42 @@ def _message(path: Path, exc: OSError) -> str:
     return f"无法保存 {path.name}：{exc.strerror or exc}。原文件未被改动。"
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable where the platform allows it (not on Windows)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def atomic_target(path: Path, mode: int | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; when the block ends without error it becomes ``path``.
+
+    The caller writes the temporary file however it likes (a zip, a database); it is then synced
+    and renamed over the target. ``mode`` sets the file's permissions (mkstemp makes 0600).
+    """
     path = Path(path)
-    tmp_name = None
+    tmp_name: str | None = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
+        os.close(fd)
+        yield Path(tmp_name)
+        with open(tmp_name, "rb+") as fh:
             os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
         tmp_name = None
+        _fsync_dir(path.parent)
     except OSError as exc:
         raise WriteError(exc.errno, _message(path, exc), str(path)) from None
     finally:
@@ -46,6 +75,12 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    with atomic_target(path) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from desktop.atomic import write_text_atomic
+from desktop.atomic import atomic_target, write_text_atomic
 from desktop.paths import (bundled_db_path, installed_db_path, parse_data_version, read_data_version,
                            sqlite_readonly_uri)
 
@@ -274,29 +274,17 @@ def write_pack(db: Path, out: Path, previous: Path | None = None) -> Manifest:
         changelog=changelog,
         created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
     )
-    tmp_name = None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        os.close(fd)
-        with zipfile.ZipFile(tmp_name, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-            zf.writestr(MANIFEST_NAME, json.dumps(manifest.to_json(), ensure_ascii=False, indent=2) + "\n")
-            zf.write(db, DB_NAME)
-        with open(tmp_name, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp_name, 0o644)  # a file to hand on, not a private one (mkstemp makes 0600)
-        os.replace(tmp_name, out)
-        tmp_name = None
+        # A file to hand on, not a private one (mkstemp makes 0600).
+        with atomic_target(out, mode=0o644) as tmp:
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+                zf.writestr(MANIFEST_NAME, json.dumps(manifest.to_json(), ensure_ascii=False, indent=2) + "\n")
+                zf.write(db, DB_NAME)
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise PackError(f"磁盘空间不足，无法写入数据包 {out.name}。原文件未被改动。") from None
         raise PackError(f"无法写入数据包 {out}：{exc.strerror or exc}。原文件未被改动。") from None
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
     return manifest
 
 

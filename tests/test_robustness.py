@@ -407,8 +407,13 @@ def test_full_disk_on_export_keeps_the_old_file(export, how, tmp_path, db_path, 
     if how == "fails at fsync":
         monkeypatch.setattr(atomic.os, "fsync", _no_space)
     else:
-        real_fdopen = os.fdopen
-        monkeypatch.setattr(atomic.os, "fdopen", lambda fd, *a, **k: _FillsUp(real_fdopen(fd, *a, **k), 100))
+        real_open = open
+
+        def filling_open(file, mode="r", *a, **k):  # the data file fills the disk; the fsync reopen does not
+            fh = real_open(file, mode, *a, **k)
+            return _FillsUp(fh, 100) if mode == "wb" else fh
+
+        monkeypatch.setattr(atomic, "open", filling_open, raising=False)
     code, _, err = cli(capsys, "--db", db_path, "match", EXAMPLE, "--as-of", "2026-11-01", export, out)
     assert_clear_error(code, err, "磁盘空间不足.*原文件未被改动")
     assert out.read_bytes() == b"the previous export, which must survive"

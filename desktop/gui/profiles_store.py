@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from desktop.atomic import WriteError, write_text_atomic
 from desktop.paths import user_data_dir
 from desktop.rules.facts import ProfileError, Questionnaire, parse_profile_text
 
@@ -63,41 +62,12 @@ class HistoryEntry:
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically; raise StoreError with a clear message."""
     path = Path(path)
-    tmp_name: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, path)
-        tmp_name = None
-        _fsync_dir(path.parent)
-    except OSError as exc:
-        raise StoreError(f"无法保存文件 {path}：{exc.strerror or exc}。原文件未被改动。") from None
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable where the platform allows it (not on Windows)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        write_text_atomic(path, text)
+    except OSError as exc:  # WriteError included: its message already says what to do
+        message = exc.strerror if isinstance(exc, WriteError) else f"无法保存文件 {path}：{exc.strerror or exc}。原文件未被改动。"
+        raise StoreError(message) from None
 
 
 # --------------------------------------------------------------------------- the store

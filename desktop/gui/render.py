@@ -122,7 +122,7 @@ def report_html(report, officer: str | None = None, unlocks: Iterable | None = N
     company = report.profile.get("name") or "（未填写企业名称）"
     parts = [
         "<html><body style='font-size:10pt'>",
-        f"<h2>惠企政策通 · 政策匹配清单</h2>",
+        "<h2>惠企政策通 · 政策匹配清单</h2>",
         f"<p>企业：<b>{e(company)}</b>　　评估日期：<b>{e(report.as_of.isoformat())}</b>"
         f"　　数据版本：{e(report.meta.get('data_version', '?'))}"
         + (f"　　咨询人员：{e(officer)}" if officer else "")

@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import time
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
