@@ -25,7 +25,7 @@ from reportlab.pdfbase.pdfdoc import TimeStamp
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
-    CondPageBreak, Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
+    Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
 )
 
 from desktop.atomic import write_bytes_atomic
@@ -190,9 +190,10 @@ def build_story(report, questionnaire, officer: str | None = None, unlocks: Sequ
         group = [r for r in concrete if r.measure.kind in kinds]
         if not group:
             continue
-        story.append(CondPageBreak(30 * mm))
-        story.append(_p(f"{label}（{len(group)}）", st["h2"]))
-        story.extend(_measure_block(r, st, width) for r in group)
+        blocks = [_measure_block(r, st, width) for r in group]
+        # The group heading stays with its first measure (no heading alone at a page foot).
+        story.append(KeepTogether([_p(f"{label}（{len(group)}）", st["h2"]), blocks[0]]))
+        story.extend(blocks[1:])
     if directions:
         story.append(_p("二、相关政策方向（非可直接申领事项，可向责任单位咨询）", st["h1"]))
         for r in directions:
