@@ -203,9 +203,14 @@ def build_story(report, questionnaire, officer: str | None = None, unlocks: Sequ
                 _label_p("责任单位", m.department, st["small"]),
                 _label_p("依据", _basis(m), st["small"]),
             ]))
-    maybe = [r for r in report.results if r.status == "maybe"]
-    if maybe:
+    maybe_all = [r for r in report.results if r.status == "maybe"]
+    # Directions that may concern the company are counted, not listed: the list is for what
+    # the company could claim or must do once the open questions are answered.
+    maybe = [r for r in maybe_all if not r.measure.programme_level]
+    if maybe_all:
         story.append(_p("三、可能适用：需进一步确认", st["h1"]))
+        if len(maybe) < len(maybe_all):
+            story.append(_p(f"另有 {len(maybe_all) - len(maybe)} 项相关政策方向可能涉及本企业，未逐条列出。", st["small"]))
         for r in maybe:
             qs = r.missing_questions[:MAX_MAYBE_QUESTIONS]
             more = "等" if len(r.missing_questions) > MAX_MAYBE_QUESTIONS else ""
