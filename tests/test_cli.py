@@ -40,3 +40,20 @@ def test_console_script_runs_as_module(db_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["hits"]
+
+
+def test_match_json_has_the_spec_fields(capsys, db_path):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "beauty_chain_prepaid.json"
+    code, out, _ = run(capsys, "--db", str(db_path), "match", str(example), "--as-of", "2022-07-01", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["as_of"] == "2022-07-01"
+    statuses = {r["status"] for r in data["results"]}
+    assert statuses <= {"applies", "maybe", "not_applicable", "expired", "not_yet_in_force"}
+    assert {"applies", "maybe", "not_applicable"} <= statuses
+    for r in data["results"]:
+        assert {"id", "title", "kind", "status", "reasons", "source"} <= set(r) and r["reasons"]
+        assert {"document", "doc_title", "doc_number", "clause", "quote"} <= set(r["source"])
+        if r["status"] == "maybe":
+            assert r["missing_facts"]

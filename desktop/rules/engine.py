@@ -64,6 +64,7 @@ class MeasureResult:
             "missing_questions": list(self.missing_questions),
             "source": {
                 "document": m.source.document,
+                "doc_title": m.source.document,  # the same name as in search hits
                 "doc_number": m.source.doc_number,
                 "clause": m.source.clause,
                 "quote": m.source.quote,
