@@ -118,12 +118,23 @@ def run_pyinstaller(dist: Path, work: Path, staging: Path, clean: bool = False) 
 # ----------------------------------------------------------------------------- smoke test
 
 
-def _tree(folder: Path) -> dict[str, tuple[int, int]]:
-    return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns) if p.is_file() else (-1, 0)
-            for p in folder.rglob("*")}
+def folder_state(folder: Path) -> dict[str, str]:
+    """Every entry below ``folder`` with its size and mtime (links with their target): a snapshot
+    to prove a run wrote nothing into the bundle."""
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_symlink():
+            out[rel] = "link:" + os.readlink(p)
+        elif p.is_file():
+            st = p.stat()
+            out[rel] = f"{st.st_size}:{st.st_mtime_ns}"
+        else:
+            out[rel] = "dir"
+    return out
 
 
-def _set_writable(folder: Path, writable: bool) -> None:
+def set_writable(folder: Path, writable: bool) -> None:
     for p in [folder, *folder.rglob("*")]:
         if p.is_symlink():
             continue
@@ -148,8 +159,8 @@ def smoke(bundle: Path) -> None:
                    POLICY_DESK_CACHE=str(tmp / "cache"), HOME=str(tmp / "home"),
                    XDG_CONFIG_HOME=str(tmp / "home" / ".config"), XDG_CACHE_HOME=str(tmp / "home" / ".cache"),
                    XDG_DATA_HOME=str(tmp / "home" / ".local" / "share"))
-        before = _tree(bundle)
-        _set_writable(bundle, False)
+        before = folder_state(bundle)
+        set_writable(bundle, False)
         try:
             exe = str(executable(bundle))
             profile = ROOT / "examples" / "software_sme_haidian.json"
@@ -169,8 +180,9 @@ def smoke(bundle: Path) -> None:
                     raise SystemExit(f"smoke run failed ({proc.returncode}): {cmd[1:]}\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
                 log(f"smoke ok in {took:.1f} s: {' '.join(cmd[1:])}")
         finally:
-            _set_writable(bundle, True)
-        changed = sorted(set(before) ^ set(_tree(bundle))) or [k for k, v in _tree(bundle).items() if before.get(k) != v]
+            set_writable(bundle, True)
+        after = folder_state(bundle)
+        changed = sorted(set(before) ^ set(after)) or [k for k, v in after.items() if before.get(k) != v]
         if changed:
             raise SystemExit(f"the frozen program wrote into its own folder: {changed[:5]}")
         if not (tmp / "checklist.pdf").read_bytes().startswith(b"%PDF"):

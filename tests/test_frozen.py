@@ -12,6 +12,7 @@ read-only; as root, the run also loses the capability to ignore file permissions
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -34,32 +35,18 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _tree(folder: Path) -> dict[str, str]:
-    out = {}
-    for p in sorted(folder.rglob("*")):
-        rel = p.relative_to(folder).as_posix()
-        if p.is_symlink():
-            out[rel] = "link:" + os.readlink(p)
-        elif p.is_file():
-            st = p.stat()
-            out[rel] = f"{st.st_size}:{st.st_mtime_ns}"
-        else:
-            out[rel] = "dir"
-    return out
+def _load_build_app():
+    """build/build_app.py as a module: the test uses its bundle snapshot and read-only helpers."""
+    spec = importlib.util.spec_from_file_location("build_app", ROOT / "build" / "build_app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _set_writable(folder: Path, writable: bool) -> None:
-    for p in [folder, *folder.rglob("*")]:
-        if p.is_symlink():
-            continue
-        mode = p.stat().st_mode
-        p.chmod(mode | 0o200 if writable else mode & ~0o222)
-
-
-def _no_override_prefix() -> list[str]:
-    if os.name == "posix" and os.geteuid() == 0 and shutil.which("setpriv"):
-        return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--"]
-    return []
+build_app = _load_build_app()
+_tree = build_app.folder_state
+_set_writable = build_app.set_writable
+_no_override_prefix = build_app.drop_root_write_access
 
 
 @pytest.fixture(scope="session")
