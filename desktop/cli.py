@@ -238,16 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception:  # the last resort: a message, with the details in the log file
-        from desktop.paths import user_data_dir
+        from desktop.errorlog import record_error
 
-        log_path = user_data_dir() / "error.log"
-        try:
-            log_path.parent.mkdir(parents=True, exist_ok=True)
-            with log_path.open("a", encoding="utf-8") as fh:
-                fh.write(f"--- {dt.datetime.now().isoformat()} {sys.argv}\n{traceback.format_exc()}\n")
-            where = f"详细信息已写入 {log_path}"
-        except OSError:
-            where = "无法写入错误日志"
+        log_path = record_error(traceback.format_exc(), str(sys.argv))
+        where = f"详细信息已写入 {log_path}" if log_path else "无法写入错误日志"
         print(f"错误：程序内部出现问题，操作未完成。{where}。", file=sys.stderr)
         return 1
 

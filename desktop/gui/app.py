@@ -77,18 +77,12 @@ def install_excepthook() -> None:
     """An unexpected error in the window: details to error.log, a short message to the person."""
     import traceback
 
-    from desktop.paths import user_data_dir
+    from desktop.errorlog import record_error
 
     def hook(kind, value, tb) -> None:
         details = "".join(traceback.format_exception(kind, value, tb))
-        log_path = user_data_dir() / "error.log"
-        try:
-            log_path.parent.mkdir(parents=True, exist_ok=True)
-            with log_path.open("a", encoding="utf-8") as fh:
-                fh.write(f"--- {dt.datetime.now().isoformat()}\n{details}\n")
-            where = f"详细信息已写入 {log_path}。"
-        except OSError:
-            where = ""
+        log_path = record_error(details)
+        where = f"详细信息已写入 {log_path}。" if log_path else ""
         print(details, file=sys.stderr)
         if QApplication.instance() is not None:
             QMessageBox.critical(None, "程序内部出现问题",
