@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -28,27 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PROFILE = {
-    "name": "京味餐饮管理有限公司",
-    "district": "朝阳区",
-    "ownership": "private",
-    "registered_year": 2015,
-    "employees": 30,
-    "annual_revenue_wan": 800,
-    "total_assets_wan": 500,
-    "vat_taxpayer": "small_scale",
-    "industries": ["catering", "retail"],
-    "high_tech_enterprise": False,
-    "sme_tier": "none",
-    "listing_stage": "none",
-    "issues_prepaid_cards": True,
-    "in_free_trade_zone": False,
-    "in_zhongguancun": False,
-    "in_economic_dev_zone": False,
-    "imports_or_exports": False,
-    "has_rd_spending": False,
-    "pays_housing_fund": True,
-}
+# The restaurant chain the GUI tests also drive.
+PROFILE = json.loads((ROOT / "examples" / "catering_chain_prepaid.json").read_text(encoding="utf-8"))
 
 
 def child_start(db: str | None) -> None:

@@ -8,7 +8,9 @@ user's data and never block.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,29 +21,8 @@ pytest.importorskip("pytestqt")
 AS_OF = dt.date(2025, 6, 1)
 
 # A restaurant chain that sells prepaid cards: the facts it would give at the desk.
-CATERING = {
-    "name": "京味餐饮管理有限公司",
-    "district": "朝阳区",
-    "ownership": "private",
-    "registered_year": 2015,
-    "employees": 30,
-    "annual_revenue_wan": 800,
-    "total_assets_wan": 500,
-    "vat_taxpayer": "small_scale",
-    "industries": ["catering", "retail"],
-    "high_tech_enterprise": False,
-    "sme_tier": "none",
-    "listing_stage": "none",
-    "issues_prepaid_cards": True,
-    "in_free_trade_zone": False,
-    "in_zhongguancun": False,
-    "in_economic_dev_zone": False,
-    "imports_or_exports": False,
-    "has_rd_spending": False,
-    "pays_housing_fund": True,
-    "provides_labour_dispatch": False,
-    "uses_dispatched_workers": False,
-}
+CATERING = json.loads((Path(__file__).resolve().parent.parent / "examples" / "catering_chain_prepaid.json")
+                      .read_text(encoding="utf-8"))
 
 
 @dataclass
