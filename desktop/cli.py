@@ -123,7 +123,8 @@ def cmd_match(args) -> int:
     if args.pdf:
         from desktop.report.checklist import write_checklist_pdf
 
-        write_checklist_pdf(report, Path(args.pdf), data.library, officer=args.officer, unlocks=unlocks)
+        write_checklist_pdf(report, Path(args.pdf), data.library, officer=args.officer, unlocks=unlocks,
+                            questionnaire=data.questionnaire)
         print(f"已生成清单：{args.pdf}", file=sys.stderr)
     if args.ics:
         from desktop.report.calendar import write_ics

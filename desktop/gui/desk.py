@@ -189,7 +189,8 @@ class DeskWorkflow:
         self._set_busy(True, "正在生成清单 PDF…")
         report, unlocks = self.evaluation.report, self.evaluation.unlocks
         return export.write_pdf_async(report, path, self.data.library, self._officer(), unlocks,
-                                      on_done=self._pdf_done, on_error=self._pdf_failed)
+                                      on_done=self._pdf_done, on_error=self._pdf_failed,
+                                      questionnaire=self.data.questionnaire)
 
     def _pdf_done(self, path: Path) -> None:
         self._set_busy(False, f"已生成清单：{path}")

@@ -61,14 +61,15 @@ def open_print_preview(parent: QWidget, report, officer: str | None, unlocks) ->
 
 
 def write_pdf_async(report, out: Path, library, officer: str | None, unlocks,
-                    on_done: Callable[[Path], None], on_error: Callable[[str], None]) -> bool:
+                    on_done: Callable[[Path], None], on_error: Callable[[str], None],
+                    questionnaire=None) -> bool:
     """Write the checklist PDF on a worker thread; False (nothing started) if the module is missing."""
     writer = checklist_writer()
     if writer is None:
         return False
 
     def work() -> Path:
-        writer(report, Path(out), library, officer=officer or None, unlocks=unlocks)
+        writer(report, Path(out), library, officer=officer or None, unlocks=unlocks, questionnaire=questionnaire)
         return Path(out)
 
     start_task(work, on_done=on_done, on_error=on_error)
