@@ -137,7 +137,7 @@ def cmd_match(args) -> int:
             out["unlocks"] = [u.to_json() for u in unlocks]
         _print_json(out)
     else:
-        from desktop.rules.text_report import format_report
+        from desktop.report.text import format_report
 
         print(format_report(report, data.engine, unlocks))
     return 0

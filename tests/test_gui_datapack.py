@@ -30,7 +30,7 @@ def _window(qtbot, db_path, tmp_path):
     from PySide6.QtCore import QSettings
 
     from desktop.gui.main_window import MainWindow
-    from desktop.gui.profiles_store import ProfileStore
+    from desktop.session.profiles_store import ProfileStore
     from desktop.service import open_data
 
     data = open_data(db_path)  # its own data: the import closes it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from desktop.gui.docstatus import document_status, document_year
+from desktop.session.docstatus import document_status, document_year
 from test_gui_support import (  # noqa: F401
     AS_OF, CATERING, drive, gui_app, make_window, messages, normalized, window,
 )

@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from desktop.gui.consultation import Consultation
-from desktop.gui.profiles_store import ProfileStore, StoreError, atomic_write_text, safe_file_stem
+from desktop.session.consultation import Consultation
+from desktop.session.profiles_store import ProfileStore, StoreError, atomic_write_text, safe_file_stem
 from desktop.rules.facts import ProfileError
 
 DAY = dt.date(2025, 6, 1)

@@ -72,7 +72,7 @@ def make_window(qtbot, gui_app, policy_data, tmp_path, messages):
     from PySide6.QtCore import QSettings, QThreadPool
 
     from desktop.gui.main_window import MainWindow
-    from desktop.gui.profiles_store import ProfileStore
+    from desktop.session.profiles_store import ProfileStore
 
     windows = []
 

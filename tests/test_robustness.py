@@ -300,7 +300,7 @@ WRITER_SCRIPT = textwrap.dedent(
     if writer == "atomic":
         from desktop.atomic import write_text_atomic as write
     else:
-        from desktop.gui.profiles_store import atomic_write_text as write
+        from desktop.session.profiles_store import atomic_write_text as write
     target = Path(sys.argv[2])
     texts = [Path(p).read_text(encoding="utf-8") for p in sys.argv[3:5]]
     rounds = int(sys.argv[5])
@@ -320,9 +320,9 @@ WRITER_SCRIPT = textwrap.dedent(
 def _writers():
     yield pytest.param("atomic", id="desktop.atomic")
     try:
-        from desktop.gui.profiles_store import atomic_write_text  # noqa: F401
+        from desktop.session.profiles_store import atomic_write_text  # noqa: F401
     except ImportError:
-        yield pytest.param("store", id="profiles_store", marks=pytest.mark.skip("desktop.gui.profiles_store absent"))
+        yield pytest.param("store", id="profiles_store", marks=pytest.mark.skip("desktop.session.profiles_store absent"))
     else:
         yield pytest.param("store", id="profiles_store")
 

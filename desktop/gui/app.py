@@ -17,7 +17,10 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QtMsgType, Qt, QThreadP
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desktop.gui import qtfix
 from desktop.library.db import LibraryError
+
+qtfix.apply()  # the PySide6 6.12 / Python 3.11 None-refcount guard, before any widget exists
 
 ORG = "BeijingFIC"
 APP = "PolicyDesk"

@@ -16,8 +16,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from desktop.gui import export
-from desktop.gui.consultation import Consultation
-from desktop.gui.profiles_store import StoreError, safe_file_stem
+from desktop.session.consultation import Consultation
+from desktop.session.profiles_store import StoreError, safe_file_stem
 from desktop.rules.facts import ProfileError
 
 log = logging.getLogger("policy_desk.gui")

@@ -2,7 +2,7 @@
 
 The PDF and the calendar come from desktop.report (reportlab / icalendar), imported lazily so the
 window works, with a clear message, while that package is missing. The PDF is written on a worker
-thread; the print preview renders the same content (desktop.gui.render.report_html) with Qt.
+thread; the print preview renders the same content (desktop.session.render.report_html) with Qt.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
-from desktop.gui.render import report_html
+from desktop.session.render import report_html
 from desktop.gui.workers import start_task
 
 MISSING = "打印清单模块（desktop.report）尚未安装，暂时无法生成 {what}。请更新程序后再试。"

@@ -1,6 +1,6 @@
 """The main window: questionnaire on the left, results / timeline / what-if / reader / search on the right.
 
-The window owns the consultation (desktop.gui.consultation) and re-evaluates it after every
+The window owns the consultation (desktop.session.consultation) and re-evaluates it after every
 answer, skip, date change or opened profile; each view only shows what it is given and reports
 what the person did. Desk workflow (new / open / save / duplicate, recent consultations, the
 unsaved-changes prompt), printing and exporting, settings and the About box live here too.
@@ -29,14 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.gui.answer_editors import format_answer
-from desktop.gui.citations import CitationIndex
-from desktop.gui.consultation import Consultation, Evaluation
+from desktop.session.citations import CitationIndex
+from desktop.session.consultation import Consultation, Evaluation
 from desktop.gui.desk import APP_TITLE, DeskWorkflow
 from desktop.gui.history_view import HistoryView
-from desktop.gui.profiles_store import ProfileStore
+from desktop.session.profiles_store import ProfileStore
 from desktop.gui.questionnaire_view import AnswersView, QuestionnaireView, summary_html
 from desktop.gui.reader_view import ReaderView
-from desktop.gui.render import section_counts
+from desktop.session.render import section_counts
 from desktop.gui.results_view import ResultsView
 from desktop.gui.search_view import SearchView
 from desktop.gui.timeline import TimelineView

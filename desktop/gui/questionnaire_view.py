@@ -1,6 +1,6 @@
 """The questionnaire: one question at a time, and the list of all answers.
 
-The window decides which question comes next (desktop.gui.consultation); this view shows it with
+The window decides which question comes next (desktop.session.consultation); this view shows it with
 its help text and an editor for its type, and reports what the person did: answered, skipped
 ("不确定 / 跳过"), went back or forward. Nothing here evaluates rules.
 """

@@ -1,7 +1,7 @@
 """The source reader: a document of the library, its outline, the cited quote highlighted.
 
 Opening a measure's source finds its quote in the document's display text (Library.find_quote
-via desktop.gui.citations), selects and highlights it and scrolls it into the middle of the
+via desktop.session.citations), selects and highlights it and scrolls it into the middle of the
 view. Wherever the cursor stands, the panel on the left lists the clause and the measures that
 cite it.
 """
@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui.citations import CitationIndex
-from desktop.gui.docstatus import DOC_STATUS_LABELS, document_status, document_window
+from desktop.session.citations import CitationIndex
+from desktop.session.docstatus import DOC_STATUS_LABELS, document_status, document_window
 from desktop.library.db import DocumentRow, Library, SectionRow, locate_all
 from desktop.rules.engine import STATUS_LABELS, MeasureResult
 

@@ -1,6 +1,6 @@
 """Live results: every measure, grouped by status and by kind, with the details of the selected one.
 
-Sections (desktop.gui.render.RESULT_SECTIONS): 适用, 可能适用, 相关政策方向 (programme-level items:
+Sections (desktop.session.render.RESULT_SECTIONS): 适用, 可能适用, 相关政策方向 (programme-level items:
 never shown as "you qualify"), 已失效或未生效, 不适用; inside each, the kind groups of
 desktop.rules.measures.KIND_GROUPS. The detail pane links to the questions that would settle a
 "maybe" and to the cited clause.
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.rules.engine import STATUS_LABELS, MeasureResult
 from desktop.rules.facts import Questionnaire
 from desktop.rules.measures import KIND_GROUPS
-from desktop.gui.render import RESULT_SECTIONS, STATUS_COLOURS, measure_detail_html, section_counts, section_of
+from desktop.session.render import RESULT_SECTIONS, STATUS_COLOURS, measure_detail_html, section_counts, section_of
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1

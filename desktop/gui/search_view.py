@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui.docstatus import DOC_STATUS_LABELS, document_status, document_year
+from desktop.session.docstatus import DOC_STATUS_LABELS, document_status, document_year
 from desktop.gui.workers import start_task
 from desktop.library.db import Library
 from desktop.rules.measures import KIND_GROUPS, Measure
