@@ -7,6 +7,7 @@ unanswered fact is *unknown* (``None``), never false, so an incomplete profile l
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence, Union
 
@@ -30,7 +31,7 @@ class _NotAsked:
 NOT_ASKED = _NotAsked()
 
 COMBINATORS = ("all", "any", "not")
-SCALAR_OPS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "known")
+SCALAR_OPS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "known", "within_days")
 LIST_OPS = ("has", "has_any", "has_all", "has_none", "known")
 NUMBER_OPS = ("gt", "gte", "lt", "lte")
 
@@ -47,6 +48,7 @@ OP_WORDS = {
     "has_any": "包含其一",
     "has_all": "全部包含",
     "has_none": "不包含",
+    "within_days": "距评估日的天数不超过",
 }
 
 
@@ -149,6 +151,14 @@ def _parse_test(name: str, spec: Any, facts: Mapping[str, FactInfo], where: str)
         if not isinstance(value, bool):
             raise ConditionError(f"{where}: known takes true or false")
         return Test(name, op, value)
+    if op == "within_days":
+        # "within_days: 30" on a date fact: the event happened on or before the evaluation date and
+        # at most 30 days before it (a one-off duty after an event, e.g. a check within 30 days of filing).
+        if info.type != "date":
+            raise ConditionError(f"{where}: within_days needs a date fact, {name} is {info.type}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConditionError(f"{where}: within_days takes a whole number of days")
+        return Test(name, op, value)
     values = value if op in ("in", "not_in", "has_any", "has_all", "has_none") else [value]
     if not isinstance(values, list) or not values:
         raise ConditionError(f"{where}: {op!r} takes a non-empty list")
@@ -180,22 +190,27 @@ class Outcome:
     missing: list[str] = field(default_factory=list)  # facts whose answer would settle it
 
 
-def evaluate(node: Node, profile: Mapping[str, Any], describe: Callable[[Test], str]) -> Outcome:
-    """Evaluate ``node`` against ``profile`` (absent or None facts are unknown)."""
+def evaluate(
+    node: Node, profile: Mapping[str, Any], describe: Callable[[Test], str], as_of: dt.date | None = None
+) -> Outcome:
+    """Evaluate ``node`` against ``profile`` (absent or None facts are unknown).
+
+    ``as_of`` is the evaluation date; only ``within_days`` looks at it (unknown without it).
+    """
     if isinstance(node, Test):
-        value = _test(node, profile.get(node.fact))
+        value = _test(node, profile.get(node.fact), as_of)
         text = describe(node)
         if value is None:
             return Outcome(None, missing=[node.fact])
         return Outcome(value, held=[text] if value else [], failed=[] if value else [text])
     if isinstance(node, Not):
-        inner = evaluate(node.part, profile, describe)
+        inner = evaluate(node.part, profile, describe, as_of)
         if inner.value is None:
             return Outcome(None, missing=inner.missing)
         # The reasons of a negation are its part's reasons, read the other way round.
         flipped = [f"并非：{t}" for t in inner.held] if inner.value else [f"并非：{t}" for t in inner.failed]
         return Outcome(not inner.value, held=[] if inner.value else flipped, failed=flipped if inner.value else [])
-    outcomes = [evaluate(p, profile, describe) for p in node.parts]
+    outcomes = [evaluate(p, profile, describe, as_of) for p in node.parts]
     if isinstance(node, All):
         if any(o.value is False for o in outcomes):
             return Outcome(False, failed=_gather(o.failed for o in outcomes if o.value is False))
@@ -222,7 +237,7 @@ def _gather(lists) -> list[str]:
     return list(seen)
 
 
-def _test(test: Test, actual: Any) -> Truth:
+def _test(test: Test, actual: Any, as_of: dt.date | None = None) -> Truth:
     op, want = test.op, test.value
     if actual is NOT_ASKED:
         return False
@@ -234,6 +249,8 @@ def _test(test: Test, actual: Any) -> Truth:
         return want
     if actual is None:
         return None
+    if op == "within_days":
+        return _within_days(actual, want, as_of)
     if op in ("has", "has_any", "has_all", "has_none"):
         got = set(actual) if isinstance(actual, (list, tuple, set)) else {actual}
         wanted = {want} if op == "has" else set(want)
@@ -262,6 +279,17 @@ def _test(test: Test, actual: Any) -> Truth:
     except TypeError:
         return None
     raise ConditionError(f"unknown operator {op!r}")
+
+
+def _within_days(actual: Any, days: int, as_of: dt.date | None) -> Truth:
+    """True when the date ``actual`` lies in [as_of - days, as_of]; unknown without a date."""
+    if as_of is None:
+        return None
+    try:
+        when = actual if isinstance(actual, dt.date) else dt.date.fromisoformat(str(actual))
+    except ValueError:
+        return None
+    return 0 <= (as_of - when).days <= days
 
 
 def condition_facts(node: Node | None) -> set[str]:

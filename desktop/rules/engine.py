@@ -120,7 +120,7 @@ class Engine:
             status = "applies"
             reasons.append("文件未规定附加条件，面向所有符合文件适用范围的企业。")
         else:
-            outcome = evaluate_condition(measure.condition, facts, lambda t: self.describe(t, facts))
+            outcome = evaluate_condition(measure.condition, facts, lambda t: self.describe(t, facts), as_of)
             if outcome.value is True:
                 status = "applies"
                 reasons.extend(f"符合：{t}" for t in outcome.held)
