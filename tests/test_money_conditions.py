@@ -97,9 +97,21 @@ def test_within_days_needs_a_date_fact_and_a_day_count(spec):
 # ------------------------------------------------------------------ whose benefit it is
 
 
-def test_the_whistleblower_reward_is_not_the_companys_own_award(sources):
-    """京政办发〔2021〕13号 二、(二)："依照相关规定对举报人予以奖励": a reporting channel, not a company benefit."""
+# Benefits the text gives to a group the company is not: shown as services (a channel or a rule to pass on),
+# or as the addressee's duty, never in the money groups (资金补贴与奖励, 税费减免, 融资支持).
+NOT_THE_COMPANYS_MONEY = {
+    # 京政办发〔2021〕13号 二、(二)："依照相关规定对举报人予以奖励"
+    "mifund-whistleblower-reward": "service",
+    # 京人社能发〔2021〕3号 三、(二)：生活费补贴 for 农村转移就业劳动力和就业困难人员 themselves
+    "kangyang-living-allowance": "service",
+    # 京医保发〔2025〕6号："减轻个人医疗费用负担"; 各定点医疗机构 settle by the new standard
+    "dbs25-reimbursement-standard": "obligation",
+}
+
+
+@pytest.mark.parametrize("measure_id, kind", sorted(NOT_THE_COMPANYS_MONEY.items()))
+def test_benefits_for_others_are_not_the_companys_money(sources, measure_id, kind):
     engine = sources[0]
-    measure = engine.by_id["mifund-whistleblower-reward"]
-    assert measure.kind == "service"
-    assert measure.group == "service"
+    measure = engine.by_id[measure_id]
+    assert measure.kind == kind
+    assert measure.group not in ("money", "tax", "finance")
