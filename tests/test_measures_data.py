@@ -1,5 +1,6 @@
 """The curated measures: cited, quoted verbatim, dated, and each tested both ways."""
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -72,11 +73,32 @@ def test_every_measure_applies_somewhere_and_not_elsewhere(sources):
     assert not lacking, f"{len(lacking)} measures lack a situation where they apply and one where they do not: {lacking[:20]}"
 
 
+# "未规定（…）": the document names no responsible unit, and the brackets say so from the document.
+NOT_STATED_WITH_REASON = re.compile(r"^未规定（[^（）]{6,}.*）$")
+
+
+def responsible_unit_problem(department: str) -> str | None:
+    """Why a programme-level measure's department does not tell the reader who is responsible."""
+    if not department.strip():
+        return "empty"
+    if department.startswith("未规定") and not NOT_STATED_WITH_REASON.match(department):
+        return "未规定 without the document's reason in （…）"
+    return None
+
+
+def test_responsible_unit_rule_rejects_a_bare_not_stated():
+    assert responsible_unit_problem("未规定") and responsible_unit_problem("") and responsible_unit_problem("未规定（）")
+    assert responsible_unit_problem("市商务局") is None
+    assert responsible_unit_problem("未规定（本实施方案未逐项列明责任单位）") is None
+
+
 def test_programme_level_measures_name_a_responsible_unit(sources):
+    """Shown as a related policy direction "with the responsible unit": a unit as printed, or an
+    explicit, documented reason why the document names none."""
     engine = sources[0]
-    for m in engine.measures:
-        if m.programme_level:
-            assert m.department and m.department != "未规定" or "未规定" in m.department, m.id
+    problems = [f"{m.id}: {why}: {m.department!r}" for m in engine.measures
+                if m.programme_level and (why := responsible_unit_problem(m.department))]
+    assert not problems, f"{len(problems)} programme-level measures:\n" + "\n".join(problems[:30])
 
 
 def test_generated_docs_are_current(root):
