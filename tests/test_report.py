@@ -19,7 +19,15 @@ from desktop.rules.facts import read_profile_file
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 AS_OF = dt.date(2022, 7, 1)
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+@pytest.fixture
+def poppler():
+    # .ci/run installs poppler-utils: without it the PDF is unchecked, which must not pass as a skip.
+    assert shutil.which("pdftotext") and shutil.which("pdffonts"), "poppler-utils (pdftotext, pdffonts) is not installed"
+
+
+needs_poppler = pytest.mark.usefixtures("poppler")
 
 
 @pytest.fixture(scope="module")

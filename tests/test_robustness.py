@@ -318,13 +318,9 @@ WRITER_SCRIPT = textwrap.dedent(
 
 
 def _writers():
+    # Both writers the app uses; the child script imports them, so a missing one fails the test.
     yield pytest.param("atomic", id="desktop.atomic")
-    try:
-        from desktop.session.profiles_store import atomic_write_text  # noqa: F401
-    except ImportError:
-        yield pytest.param("store", id="profiles_store", marks=pytest.mark.skip("desktop.session.profiles_store absent"))
-    else:
-        yield pytest.param("store", id="profiles_store")
+    yield pytest.param("store", id="profiles_store")
 
 
 def _two_profiles(folder: Path, size_chars: int) -> tuple[Path, Path, str, str]:
