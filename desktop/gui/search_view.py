@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 
 from desktop.session.docstatus import DOC_STATUS_LABELS, document_status, document_year
 from desktop.gui.workers import start_task
-from desktop.library.db import Library
-from desktop.rules.measures import KIND_GROUPS, Measure
+from desktop.service import Library
+from desktop.service import KIND_GROUPS, Measure
 from desktop.service import PolicyData
 
 HIT_ROLE = Qt.ItemDataRole.UserRole
