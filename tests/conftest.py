@@ -21,6 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DB_PATH = ROOT / "policies.db"
 
 
+def pytest_collect_file(file_path, parent):
+    """Each test situation is its own item: tests/situations/<file>.yaml::<name>."""
+    from situation_items import collect_situations
+
+    return collect_situations(file_path, parent)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
