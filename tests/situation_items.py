@@ -19,10 +19,15 @@ SITUATIONS_DIR = ROOT / "tests" / "situations"
 
 
 @functools.cache
-def resources_engine():
-    from desktop.rules.store import load_engine_from_resources
+def resources_sources():
+    """(engine, measure files, questionnaire pages) read once per test session from resources/."""
+    from desktop.rules.store import load_sources
 
-    return load_engine_from_resources(ROOT / "resources")
+    return load_sources(ROOT / "resources")
+
+
+def resources_engine():
+    return resources_sources()[0]
 
 
 class SituationMismatch(AssertionError):

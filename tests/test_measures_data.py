@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 
 from desktop.rules.situations import coverage_gaps, load_situations, situation_files
-from desktop.rules.store import load_sources
-from situation_items import SITUATIONS_DIR
+from situation_items import SITUATIONS_DIR, resources_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each situation runs as its own item (tests/situations/<file>.yaml::<name>, see situation_items.py).
@@ -16,7 +15,7 @@ SITUATIONS = situation_files(SITUATIONS_DIR)
 
 @pytest.fixture(scope="module")
 def sources():
-    return load_sources(ROOT / "resources")
+    return resources_sources()  # the same read as the situations' (situation_items.py)
 
 
 def test_there_are_measures(sources):
@@ -24,6 +23,7 @@ def test_there_are_measures(sources):
     assert len(files) >= 10 and len(engine.measures) >= 300
 
 
+@pytest.mark.slow
 def test_every_quote_occurs_in_its_cited_document(sources, library):
     """The quote is in the library text of the document the measure cites (same normalisation)."""
     engine, files, _ = sources
@@ -89,6 +89,7 @@ def test_programme_level_measures_name_a_responsible_unit(sources):
     assert not problems, f"{len(problems)} programme-level measures:\n" + "\n".join(problems[:30])
 
 
+@pytest.mark.slow
 def test_generated_docs_are_current(root):
     from desktop.rules.measures_doc import render_facts_doc, render_measures_doc
 
