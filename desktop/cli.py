@@ -17,8 +17,7 @@ import traceback
 from pathlib import Path
 
 from desktop.datapack import PackError
-from desktop.service import LibraryError
-from desktop.service import ProfileError
+from desktop.service import LibraryError, ProfileError
 
 EXIT_USER_ERROR = 2
 MAX_MESSAGE_CHARS = 400  # a hostile input must not turn the one-line message into a wall of text
