@@ -17,8 +17,7 @@ import traceback
 from pathlib import Path
 
 from desktop.datapack import PackError
-from desktop.library.db import LibraryError
-from desktop.rules.facts import ProfileError
+from desktop.service import LibraryError, ProfileError
 
 EXIT_USER_ERROR = 2
 MAX_MESSAGE_CHARS = 400  # a hostile input must not turn the one-line message into a wall of text
@@ -71,7 +70,7 @@ def cmd_build(args) -> int:
     print(f"已生成 {out}：{meta['documents']} 份文件，{meta['sections']} 个条款，{meta['measures']} 条政策措施"
           f"（数据版本 {meta['data_version']}）。")
     if args.measures_doc:
-        from desktop.rules.measures_doc import write_measures_doc
+        from desktop.service import write_measures_doc
 
         path = write_measures_doc(out)
         print(f"已更新 {path}")
@@ -105,7 +104,7 @@ def cmd_search(args) -> int:
 
 
 def _read_profile(data, path: str) -> dict:
-    from desktop.rules.facts import read_profile_file
+    from desktop.service import read_profile_file
 
     return read_profile_file(Path(path), data.questionnaire)
 
@@ -117,7 +116,7 @@ def cmd_match(args) -> int:
     report = data.match(profile, as_of)
     unlocks = None
     if args.what_if:
-        from desktop.rules.whatif import what_if
+        from desktop.service import what_if
 
         unlocks = what_if(data.engine, profile, as_of)
     if args.pdf:
@@ -144,7 +143,7 @@ def cmd_match(args) -> int:
 
 
 def cmd_questions(args) -> int:
-    from desktop.rules.questions import open_questions
+    from desktop.service import open_questions
 
     data = _open(args)
     profile = _read_profile(data, args.profile)

@@ -10,12 +10,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from desktop.library.db import Library, LibraryError
+from desktop.library.db import DocumentRow, Library, LibraryError, SectionRow, locate_all
 from desktop.paths import active_db_path
-from desktop.rules.engine import STATUSES, Engine, MeasureResult
+from desktop.rules.engine import STATUS_LABELS, STATUSES, Engine, MeasureResult
+from desktop.rules.facts import ProfileError, Question, Questionnaire, read_profile_file
+from desktop.rules.measures import KIND_GROUPS, Measure
+from desktop.rules.questions import gate_state, open_questions
 from desktop.rules.store import load_engine_from_db
+from desktop.rules.whatif import Unlock, what_if
 
-__all__ = ["PolicyData", "MatchReport", "LibraryError", "open_data"]
+__all__ = [
+    "PolicyData", "MatchReport", "open_data",
+    # What the faces (gui, cli) use from the layers below, so they import nothing behind this
+    # facade (tests/test_import_contract.py holds them to it).
+    "LibraryError", "Library", "DocumentRow", "SectionRow", "locate_all",
+    "STATUS_LABELS", "STATUSES", "MeasureResult", "KIND_GROUPS", "Measure",
+    "ProfileError", "Question", "Questionnaire", "read_profile_file",
+    "gate_state", "open_questions", "Unlock", "what_if", "write_measures_doc",
+]
 
 
 @dataclass
@@ -86,3 +98,10 @@ class PolicyData:
 
 def open_data(db_path: Path | None = None) -> PolicyData:
     return PolicyData(db_path)
+
+
+def write_measures_doc(db_path: Path | None = None, root: Path | None = None) -> Path:
+    """Regenerate docs/measures.md (a build step: its module is loaded only when asked)."""
+    from desktop.rules.measures_doc import write_measures_doc as write
+
+    return write(db_path, root)

@@ -21,6 +21,21 @@ ROOT = Path(__file__).resolve().parent.parent
 DB_PATH = ROOT / "policies.db"
 
 
+def pytest_collect_file(file_path, parent):
+    """Each test situation is its own item: tests/situations/<file>.yaml::<name>."""
+    from situation_items import collect_situations
+
+    return collect_situations(file_path, parent)
+
+
+def pytest_collection_modifyitems(items):
+    """Every GUI test builds a main window (seconds each on a shared machine): all are ``slow``, so
+    the fast lane ``-m "not slow and not frozen"`` runs the logic only (docs/benchmarks.md)."""
+    for item in items:
+        if item.path.name.startswith("test_gui_"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
@@ -57,7 +72,7 @@ def searcher(policy_data):
 
 @pytest.fixture(scope="session")
 def resources_engine():
-    """The engine read straight from resources/ (what the next build will ship)."""
-    from desktop.rules.store import load_engine_from_resources
+    """The engine read straight from resources/ (what the next build will ship), read once."""
+    from situation_items import resources_engine as engine_from_resources
 
-    return load_engine_from_resources(ROOT / "resources")
+    return engine_from_resources()

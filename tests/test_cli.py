@@ -15,6 +15,7 @@ def run(capsys, *argv):
     return code, out, err
 
 
+@pytest.mark.slow
 def test_search_json(capsys, db_path):
     code, out, _ = run(capsys, "--db", str(db_path), "search", "劳务派遣", "--limit", "3", "--format", "json")
     data = json.loads(out)
@@ -33,6 +34,7 @@ def test_missing_database_message_no_traceback(capsys, tmp_path):
     assert code == 2 and "找不到政策数据库" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_console_script_runs_as_module(db_path):
     proc = subprocess.run(
         [sys.executable, "-m", "desktop", "--db", str(db_path), "search", "算力券", "--format", "json"],

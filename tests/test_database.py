@@ -23,6 +23,7 @@ def test_meta_table(db_path):
     assert int(meta["documents"]) == 57 and int(meta["measures"]) > 0
 
 
+@pytest.mark.slow
 def test_build_writes_a_complete_database(tmp_path, root):
     out = tmp_path / "policies.db"
     meta = build_database(out, root, build_date="2026-01-01T00:00:00+00:00")

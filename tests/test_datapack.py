@@ -290,6 +290,7 @@ def _bad_packs(packs, tmp_path):
     }
 
 
+@pytest.mark.slow
 def test_bad_packs_are_refused_and_nothing_changes(packs, data_dir, tmp_path):
     import_pack(packs["p1"])
     before = folder_state(data_dir / "data")
@@ -364,6 +365,7 @@ def test_cli_import_pack_and_refusal(packs, data_dir, capsys):
     assert err.startswith("错误：") and "比当前数据旧" in err and err.count("\n") == 1 and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_cli_build_pack_from_a_resources_copy(root, tmp_path, data_dir, capsys):
     src = tmp_path / "src"
     shutil.copytree(root / "resources", src / "resources")

@@ -113,11 +113,9 @@ def test_chinese_renders_on_a_machine_without_cjk_fonts(tmp_path, root):
     import subprocess
     import sys
 
-    import pytest
-
     dejavu = Path("/usr/share/fonts/truetype/dejavu")
-    if not dejavu.is_dir():
-        pytest.skip("needs the DejaVu fonts to build a CJK-free font configuration")
+    # .ci/run installs fonts-dejavu-core: without it this check would not run, which must not pass as a skip.
+    assert dejavu.is_dir(), "needs the DejaVu fonts (fonts-dejavu-core) to build a CJK-free font configuration"
     conf = tmp_path / "fonts.conf"
     conf.write_text(
         f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'

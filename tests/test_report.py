@@ -19,7 +19,15 @@ from desktop.rules.facts import read_profile_file
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 AS_OF = dt.date(2022, 7, 1)
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+@pytest.fixture
+def poppler():
+    # .ci/run installs poppler-utils: without it the PDF is unchecked, which must not pass as a skip.
+    assert shutil.which("pdftotext") and shutil.which("pdffonts"), "poppler-utils (pdftotext, pdffonts) is not installed"
+
+
+needs_poppler = pytest.mark.usefixtures("poppler")
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +80,7 @@ def test_first_page_renders_to_png(pdf):
     assert png.stat().st_size > 20_000  # a page of Chinese text, not a blank page
 
 
+@pytest.mark.slow
 def test_same_inputs_give_identical_bytes(report, policy_data):
     q = policy_data.questionnaire
     assert render_checklist(report, q, "王老师") == render_checklist(report, q, "王老师")
@@ -107,6 +116,7 @@ def test_large_profile_is_multipage_and_text_stays_in_the_frame(pdf):
                 assert not (overlap_x > 1.0 and overlap_y > 1.0), f"overlapping text: {a[4]} / {b[4]}"
 
 
+@pytest.mark.slow
 def test_write_to_unwritable_folder_is_a_clear_error_and_leaves_nothing(report, policy_data, tmp_path, monkeypatch):
     target = tmp_path / "out" / "checklist.pdf"
     target.parent.mkdir()
@@ -121,6 +131,7 @@ def test_write_to_unwritable_folder_is_a_clear_error_and_leaves_nothing(report, 
     assert list(target.parent.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_full_disk_is_a_clear_error_and_leaves_no_partial_file(report, policy_data, tmp_path, monkeypatch):
     target = tmp_path / "checklist.pdf"
     target.write_bytes(b"old checklist")
@@ -138,6 +149,7 @@ def test_full_disk_is_a_clear_error_and_leaves_no_partial_file(report, policy_da
     assert [p.name for p in tmp_path.iterdir()] == ["checklist.pdf"]  # no temporary left behind
 
 
+@pytest.mark.slow
 def test_write_into_a_missing_folder_is_a_clear_error(report, policy_data, tmp_path):
     with pytest.raises(WriteError) as info:
         write_checklist_pdf(report, tmp_path / "no" / "such" / "x.pdf", policy_data.library)
@@ -154,6 +166,7 @@ def test_calendar_has_dated_events_only(report, tmp_path):
         assert f"UID:{r.id}-end@policy-desk" in text.replace("\r\n ", "")
 
 
+@pytest.mark.slow
 def test_cli_pdf_and_ics(tmp_path, db_path, capsys):
     from desktop.cli import main
 

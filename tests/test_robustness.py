@@ -318,13 +318,9 @@ WRITER_SCRIPT = textwrap.dedent(
 
 
 def _writers():
+    # Both writers the app uses; the child script imports them, so a missing one fails the test.
     yield pytest.param("atomic", id="desktop.atomic")
-    try:
-        from desktop.session.profiles_store import atomic_write_text  # noqa: F401
-    except ImportError:
-        yield pytest.param("store", id="profiles_store", marks=pytest.mark.skip("desktop.session.profiles_store absent"))
-    else:
-        yield pytest.param("store", id="profiles_store")
+    yield pytest.param("store", id="profiles_store")
 
 
 def _two_profiles(folder: Path, size_chars: int) -> tuple[Path, Path, str, str]:
@@ -336,6 +332,7 @@ def _two_profiles(folder: Path, size_chars: int) -> tuple[Path, Path, str, str]:
     return pa, pb, a, b
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("writer", list(_writers()))
 def test_save_killed_midway_leaves_old_or_new_complete_file(writer, tmp_path, engine):
     src = tmp_path / "src"
@@ -395,6 +392,7 @@ class _FillsUp:
         self.fh.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["fails at fsync", "fails midway through writing"])
 @pytest.mark.parametrize("export", ["--pdf", "--ics"])
 def test_full_disk_on_export_keeps_the_old_file(export, how, tmp_path, db_path, monkeypatch, capsys):
@@ -527,6 +525,7 @@ def _retitle_one_measure(src: Path) -> tuple[str, str]:
     return first["id"], new_title
 
 
+@pytest.mark.slow
 def test_data_pack_round_trip(root, tmp_path, monkeypatch, capsys):
     userdata = tmp_path / "userdata"
     monkeypatch.setenv("POLICY_DESK_DATA", str(userdata))

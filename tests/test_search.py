@@ -25,6 +25,7 @@ def test_gold_set_is_large_and_varied():
     assert {"word2", "domain", "docnum", "and", "phrase", "broken"} <= kinds
 
 
+@pytest.mark.slow
 def test_gold_recall_at_least_95_percent(searcher, library):
     expected = found = 0
     misses = []

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.rules.facts import Question
+from desktop.service import Question
 
 Result = tuple[bool, Any, str]
 

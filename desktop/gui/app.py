@@ -18,7 +18,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.gui import qtfix
-from desktop.library.db import LibraryError
+from desktop.service import LibraryError
 
 qtfix.apply()  # the PySide6 6.12 / Python 3.11 None-refcount guard, before any widget exists
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from desktop.gui import export
 from desktop.session.consultation import Consultation
 from desktop.session.profiles_store import StoreError, safe_file_stem
-from desktop.rules.facts import ProfileError
+from desktop.service import ProfileError
 
 log = logging.getLogger("policy_desk.gui")
 APP_TITLE = "惠企政策通 Policy Desk"

@@ -42,8 +42,7 @@ from desktop.gui.search_view import SearchView
 from desktop.gui.timeline import TimelineView
 from desktop.gui.whatif_view import WhatIfView
 from desktop.paths import resources_dir, user_data_dir
-from desktop.rules.questions import gate_state
-from desktop.service import PolicyData
+from desktop.service import PolicyData, gate_state
 
 STYLE_SHEET = """
 QLabel#questionText { font-size: 13pt; font-weight: bold; padding: 4px 0; }

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.gui.answer_editors import AnswerEditor, format_answer, make_editor
-from desktop.rules.facts import Question
+from desktop.service import Question
 
 FACT_ROLE = Qt.ItemDataRole.UserRole
 

@@ -32,8 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop.session.citations import CitationIndex
 from desktop.session.docstatus import DOC_STATUS_LABELS, document_status, document_window
-from desktop.library.db import DocumentRow, Library, SectionRow, locate_all
-from desktop.rules.engine import STATUS_LABELS, MeasureResult
+from desktop.service import STATUS_LABELS, DocumentRow, Library, MeasureResult, SectionRow, locate_all
 
 SECTION_ROLE = Qt.ItemDataRole.UserRole
 MEASURE_ROLE = Qt.ItemDataRole.UserRole

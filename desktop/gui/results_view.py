@@ -24,9 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.rules.engine import STATUS_LABELS, MeasureResult
-from desktop.rules.facts import Questionnaire
-from desktop.rules.measures import KIND_GROUPS
+from desktop.service import KIND_GROUPS, STATUS_LABELS, MeasureResult, Questionnaire
 from desktop.session.render import RESULT_SECTIONS, STATUS_COLOURS, measure_detail_html, section_counts, section_of
 
 ID_ROLE = Qt.ItemDataRole.UserRole

@@ -36,9 +36,7 @@ from PySide6.QtWidgets import (
 
 from desktop.session.docstatus import DOC_STATUS_LABELS, document_status, document_year
 from desktop.gui.workers import start_task
-from desktop.library.db import Library
-from desktop.rules.measures import KIND_GROUPS, Measure
-from desktop.service import PolicyData
+from desktop.service import KIND_GROUPS, Library, Measure, PolicyData
 
 HIT_ROLE = Qt.ItemDataRole.UserRole
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QLinearGradient, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QScrollArea, QToolTip, QVBoxLayout, QWidget
 
-from desktop.rules.engine import STATUS_LABELS, MeasureResult
+from desktop.service import STATUS_LABELS, MeasureResult
 
 ROW = 26
 HEAD = 40

@@ -5,8 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from desktop.rules.engine import STATUS_LABELS
-from desktop.rules.whatif import Unlock
+from desktop.service import STATUS_LABELS, Unlock
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
@@ -63,4 +63,25 @@ def run_situation(engine: Engine, situation: Situation) -> list[str]:
             problems.append(
                 f"{where}: {result.id} expected {expected}, got {result.status} ({'；'.join(result.reasons)})"
             )
+    return problems
+
+
+def situation_files(folder: Path) -> list[Path]:
+    """The situations files of a folder, one per measure file (same stem)."""
+    return sorted(folder.glob("*.yaml"))
+
+
+def coverage_gaps(measure_ids: Iterable[str], situations: Iterable[Situation]) -> list[str]:
+    """Measures not expected to apply in some situation and not to apply in another."""
+    applies: set[str] = set()
+    other: set[str] = set()
+    for situation in situations:
+        for mid, status in situation.expect.items():
+            (applies if status == "applies" else other).add(mid)
+    problems = []
+    for mid in measure_ids:
+        if mid not in applies:
+            problems.append(f"{mid}: no situation expects it to apply")
+        if mid not in other:
+            problems.append(f"{mid}: no situation expects it not to apply")
     return problems
