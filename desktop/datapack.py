@@ -24,6 +24,7 @@ import os
 import sqlite3
 import tempfile
 import time
+import unicodedata
 import zipfile
 import zlib
 from contextlib import contextmanager
@@ -31,7 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from desktop.atomic import atomic_target, write_text_atomic
+from desktop.atomic import atomic_target, write_bytes_atomic
+from desktop.datapack_signing import (SIGNATURE_NAME, SigningError, load_private_key, sign_manifest,
+                                      verify_manifest)
 from desktop.paths import (bundled_db_path, installed_db_path, parse_data_version, read_data_version,
                            sqlite_readonly_uri)
 
@@ -41,7 +44,9 @@ PACK_SUFFIX = ".pdpack"
 MANIFEST_NAME = "manifest.json"
 DB_NAME = "policies.db"
 MAX_MANIFEST_BYTES = 4_000_000
-MAX_DB_BYTES = 2_000_000_000  # refuses a zip bomb long before the disk fills
+MAX_SIGNATURE_BYTES = 4_000
+MAX_DB_BYTES = 1_000_000_000  # refuses a zip bomb long before the disk fills
+MAX_ENTRIES = 8  # manifest, signature, database; a pack with many entries is not ours
 CHUNK = 1 << 20
 STALE_TEMP_SECONDS = 3600
 
@@ -69,6 +74,9 @@ class Manifest:
     counts: dict[str, int] = field(default_factory=dict)
     changelog: dict[str, Any] = field(default_factory=dict)
     created: str = ""
+    raw: bytes = b""  # the manifest exactly as signed (written beside an installed database)
+    signature: bytes | None = None
+    signed_by: str = ""  # id of the trusted key that signed it ("" when not checked)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -136,7 +144,7 @@ class ImportResult:
 
     def summary(self) -> str:
         log = self.changelog
-        parts = [f"{label} {len(log.get(key) or [])} 条" for key, label in
+        parts = [f"{label} {len(log[key]) if isinstance(log.get(key), list) else 0} 条" for key, label in
                  (("added", "新增"), ("changed", "修改"), ("removed", "删除"), ("expired", "到期"))]
         before = f"（原为 {self.previous_version}）" if self.previous_version else ""
         return f"已导入数据包，政策数据版本更新为 {self.data_version}{before}：" + "，".join(parts) + "。"
@@ -239,15 +247,22 @@ def _previous_db(previous: Path | None) -> Iterator[tuple[Path | None, dict[str,
         yield previous, _read_meta(previous)
         return
     with tempfile.TemporaryDirectory(prefix="policy-desk-pack-") as tmp:
-        manifest = read_manifest(previous)
+        manifest = read_manifest(previous, trusted=False)  # only feeds the changelog
         db = Path(tmp) / DB_NAME
         _extract_verified(previous, manifest, db)
         yield db, _read_meta(db)
 
 
-def write_pack(db: Path, out: Path, previous: Path | None = None) -> Manifest:
-    """Pack the database ``db`` into ``out`` (written atomically), with a changelog against ``previous``."""
+def write_pack(db: Path, out: Path, previous: Path | None = None, sign_key: Path | None = None) -> Manifest:
+    """Pack the database ``db`` into ``out`` (written atomically), with a changelog against ``previous``,
+    signed with the private key file ``sign_key``."""
     db, out = Path(db), Path(out)
+    if sign_key is None:
+        raise PackError("生成数据包需要签名私钥（--sign-key 私钥.pem）：未签名的数据包无法被导入。")
+    try:
+        private = load_private_key(Path(sign_key))
+    except SigningError as exc:
+        raise PackError(str(exc)) from None
     meta = _read_meta(db)
     version = meta.get("data_version", "")
     try:
@@ -274,12 +289,15 @@ def write_pack(db: Path, out: Path, previous: Path | None = None) -> Manifest:
         changelog=changelog,
         created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
     )
+    manifest.raw = (json.dumps(manifest.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    manifest.signature = sign_manifest(manifest.raw, private)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         # A file to hand on, not a private one (mkstemp makes 0600).
         with atomic_target(out, mode=0o644) as tmp:
             with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-                zf.writestr(MANIFEST_NAME, json.dumps(manifest.to_json(), ensure_ascii=False, indent=2) + "\n")
+                zf.writestr(MANIFEST_NAME, manifest.raw)
+                zf.writestr(SIGNATURE_NAME, manifest.signature)
                 zf.write(db, DB_NAME)
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
@@ -289,17 +307,20 @@ def write_pack(db: Path, out: Path, previous: Path | None = None) -> Manifest:
 
 
 def build_pack(out: Path, previous: Path | None = None, root: Path | None = None,
-               db_out: Path | None = None, build_date: str | None = None) -> Manifest:
+               db_out: Path | None = None, build_date: str | None = None,
+               sign_key: Path | None = None) -> Manifest:
     """Build the database from ``root``/resources and pack it (``policy-desk build --pack``).
 
     The database is also kept at ``db_out`` when given; otherwise it is built in a temporary folder.
     """
     from desktop.build import build_database
 
+    if sign_key is None:  # before the minutes the build takes
+        raise PackError("生成数据包需要签名私钥（--sign-key 私钥.pem）：未签名的数据包无法被导入。")
     with tempfile.TemporaryDirectory(prefix="policy-desk-build-") as tmp:
         db = Path(db_out) if db_out else Path(tmp) / DB_NAME
         build_database(db, root, build_date=build_date)
-        return write_pack(db, out, previous)
+        return write_pack(db, out, previous, sign_key)
 
 
 # --------------------------------------------------------------------------- reading and importing
@@ -310,8 +331,12 @@ def _corrupt(path: Path, detail: object = "") -> PackError:
     return PackError(f"数据包已损坏，无法读取：{Path(path).name}{extra}。未做任何更改。")
 
 
-def read_manifest(path: Path) -> Manifest:
-    """The checked manifest of the pack at ``path``; PackError if the file is not a usable pack."""
+def read_manifest(path: Path, trusted: bool = True) -> Manifest:
+    """The checked manifest of the pack at ``path``; PackError if the file is not a usable pack.
+
+    With ``trusted`` (the default: anything about to be installed or shown) the signature must
+    verify with a trusted key; the build reads a previous pack for its changelog only, unchecked.
+    """
     path = Path(path)
     try:
         if not path.is_file():
@@ -319,14 +344,11 @@ def read_manifest(path: Path) -> Manifest:
         if not zipfile.is_zipfile(path):
             raise PackError(f"{path.name} 不是数据包文件（应为 {PACK_SUFFIX} 文件），或文件已损坏。未做任何更改。")
         with zipfile.ZipFile(path) as zf:
-            try:
-                info = zf.getinfo(MANIFEST_NAME)
-                zf.getinfo(DB_NAME)
-            except KeyError:
-                raise PackError(f"数据包 {path.name} 不完整（缺少清单或数据库）。未做任何更改。") from None
-            if info.file_size > MAX_MANIFEST_BYTES:
-                raise _corrupt(path, "清单过大")
-            raw = zf.read(info)
+            infos = _checked_entries(zf, path)
+            if MANIFEST_NAME not in infos or DB_NAME not in infos:
+                raise PackError(f"数据包 {path.name} 不完整（缺少清单或数据库）。未做任何更改。")
+            raw = zf.read(infos[MANIFEST_NAME])
+            signature = zf.read(infos[SIGNATURE_NAME]) if SIGNATURE_NAME in infos else None
         data = json.loads(raw.decode("utf-8"))
     except PackError:
         raise
@@ -335,7 +357,38 @@ def read_manifest(path: Path) -> Manifest:
         raise _corrupt(path, type(exc).__name__) from None
     except OSError as exc:
         raise PackError(f"无法读取数据包 {path}：{exc.strerror or exc}") from None
-    return Manifest.from_json(data)
+    signed_by = ""
+    if trusted:
+        try:
+            signed_by = verify_manifest(raw, signature).key_id
+        except SigningError as exc:
+            raise PackError(str(exc)) from None
+    manifest = Manifest.from_json(data)
+    manifest.raw, manifest.signature, manifest.signed_by = raw, signature, signed_by
+    return manifest
+
+
+def _checked_entries(zf: zipfile.ZipFile, path: Path) -> dict[str, zipfile.ZipInfo]:
+    """The pack's entries by name, bounded before anything is decompressed.
+
+    Only the three known names are ever read (never extracted by their own names, so an entry
+    called ``../x`` or ``C:\\x`` cannot place a file anywhere); too many entries, a name twice,
+    or declared sizes beyond the limits refuse the pack.
+    """
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise _corrupt(path, f"包含 {len(infos)} 个文件，数据包最多 {MAX_ENTRIES} 个")
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        raise _corrupt(path, "同名文件重复出现")
+    limits = {MANIFEST_NAME: MAX_MANIFEST_BYTES, SIGNATURE_NAME: MAX_SIGNATURE_BYTES, DB_NAME: MAX_DB_BYTES}
+    total = sum(i.file_size for i in infos)
+    if total > MAX_DB_BYTES + MAX_MANIFEST_BYTES + MAX_SIGNATURE_BYTES:
+        raise _corrupt(path, "解压后过大")
+    for info in infos:
+        if info.filename in limits and info.file_size > limits[info.filename]:
+            raise _corrupt(path, "清单过大" if info.filename == MANIFEST_NAME else f"{info.filename} 过大")
+    return {i.filename: i for i in infos if i.filename in limits}
 
 
 def _extract_verified(pack: Path, manifest: Manifest, dest: Path) -> None:
@@ -396,10 +449,13 @@ def verify_pack(path: Path, workdir: Path | None = None) -> Manifest:
 
 
 def current_data_version(target: Path | None = None) -> str | None:
-    """The newest readable data version among the installed pack (``target``) and the bundled database."""
+    """The newest data version among the trusted installed pack (``target``) and the bundled database.
+
+    An installed database without a valid signature record (say, from a program version that did
+    not check signatures) does not count: versions only move forward among trusted packs.
+    """
     best: tuple[tuple[int, ...], str] | None = None
-    for db in (target or installed_db_path(), bundled_db_path()):
-        version = read_data_version(db)
+    for version in (trusted_installed_version(target), read_data_version(bundled_db_path())):
         try:
             key = parse_data_version(version)
         except ValueError:
@@ -407,6 +463,32 @@ def current_data_version(target: Path | None = None) -> str | None:
         if best is None or key > best[0]:
             best = (key, version)
     return best[1] if best else None
+
+
+def _record_paths(target: Path) -> tuple[Path, Path]:
+    return target.with_name(MANIFEST_NAME), target.with_name(SIGNATURE_NAME)
+
+
+def trusted_installed_version(target: Path | None = None) -> str | None:
+    """The data version of the installed database if its signed record checks out, else None.
+
+    The record is the pack's manifest and signature, kept beside the database: the signature must
+    verify with a trusted key and the database must still match the manifest's size and SHA-256.
+    """
+    target = Path(target) if target else installed_db_path()
+    manifest_path, signature_path = _record_paths(target)
+    try:
+        if not target.is_file():
+            return None
+        raw = manifest_path.read_bytes()[: MAX_MANIFEST_BYTES + 1]
+        signature = signature_path.read_bytes()[: MAX_SIGNATURE_BYTES + 1]
+        verify_manifest(raw, signature)
+        manifest = Manifest.from_json(json.loads(raw.decode("utf-8")))
+        if target.stat().st_size != manifest.size or _sha256_file(target) != manifest.sha256:
+            return None
+    except (OSError, ValueError, RecursionError, SigningError, PackError):
+        return None
+    return manifest.data_version
 
 
 def _write_failed(folder: Path, exc: OSError) -> PackError:
@@ -483,12 +565,36 @@ def import_pack(path: Path, target: Path | None = None) -> ImportResult:
                 os.unlink(tmp_name)
             except OSError:
                 pass
-    try:  # informational only: the database itself is already in place
-        write_text_atomic(target.with_name("manifest.json"),
-                          json.dumps(manifest.to_json(), ensure_ascii=False, indent=2) + "\n")
-    except OSError:
-        pass
+    # The signed record that makes the installed database trusted (see trusted_installed_version).
+    # Were the program killed before it is written, the new database is merely not trusted and
+    # the bundled data is used until the pack is imported again.
+    manifest_path, signature_path = _record_paths(target)
+    try:
+        write_bytes_atomic(manifest_path, manifest.raw)
+        write_bytes_atomic(signature_path, manifest.signature or b"")
+    except OSError as exc:
+        raise _write_failed(target.parent, exc) from None
     return ImportResult(manifest.data_version, current, target, manifest)
+
+
+def restore_bundled(target: Path | None = None) -> str | None:
+    """Remove the installed pack so the data shipped with the program is used again ("恢复内置数据").
+
+    Returns the bundled data version. The signature goes first, so a removal cut short leaves an
+    untrusted (hence ignored) database, never a trusted half.
+    """
+    target = Path(target) if target else installed_db_path()
+    bundled = read_data_version(bundled_db_path())
+    if bundled is None:
+        raise PackError("随程序发布的政策数据无法读取，不能恢复内置数据。请重新安装惠企政策通。未做任何更改。")
+    manifest_path, signature_path = _record_paths(target)
+    try:
+        for path in (signature_path, target, manifest_path):
+            path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise PackError(f"无法删除已导入的数据 {target}（可能正被使用）：{exc.strerror or exc}。"
+                        "请关闭程序的其他窗口后重试。") from None
+    return bundled
 
 
 def installed_manifest(target: Path | None = None) -> dict[str, Any] | None:
@@ -500,21 +606,44 @@ def installed_manifest(target: Path | None = None) -> dict[str, Any] | None:
         return None
 
 
+def plain_text(value: object, limit: int = 200) -> str:
+    """A value from a pack made safe to show: text only, no control, format (bidi, zero-width) or
+    surrogate characters, white space flattened, at most ``limit`` characters."""
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        return ""
+    kept = []
+    for ch in str(value)[: limit * 4]:
+        category = unicodedata.category(ch)
+        if ch.isspace():
+            kept.append(" ")
+        elif category[0] != "C":  # Cc, Cf, Cs, Co, Cn: controls, formats, surrogates, private, unassigned
+            kept.append(ch)
+    text = " ".join("".join(kept).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def format_changelog(changelog: dict[str, Any], limit: int = 50) -> str:
-    """The changelog as plain Chinese text (the CLI prints it; the GUI may show it)."""
+    """The changelog as plain Chinese text (the CLI prints it; the GUI shows it as plain text).
+
+    Every value comes from the pack, so each is cleaned by :func:`plain_text`: an escape sequence
+    or a right-to-left override in a title cannot reach the terminal or the window.
+    """
+    changelog = changelog if isinstance(changelog, dict) else {}
     lines: list[str] = []
-    since = changelog.get("since")
+    since = plain_text(changelog.get("since"), 40)
     lines.append(f"相对于 {since} 的变化：" if since else "（无上一版数据包，以下为全部措施）")
     for key, label in (("added", "新增"), ("changed", "修改"), ("removed", "删除"), ("expired", "已到期")):
-        items = changelog.get(key) or []
+        items = changelog.get(key)
+        items = [it for it in items if isinstance(it, dict)] if isinstance(items, list) else []
         lines.append(f"{label}：{len(items)} 条")
         for it in items[:limit]:
             extra = ""
-            if key == "changed" and it.get("fields"):
-                extra = f"（{', '.join(it['fields'])}）"
+            fields = it.get("fields")
+            if key == "changed" and isinstance(fields, list) and fields:
+                extra = f"（{plain_text(', '.join(str(f) for f in fields[:20]), 120)}）"
             elif key == "expired" and it.get("valid_to"):
-                extra = f"（有效期至 {it['valid_to']}）"
-            lines.append(f"  - {it.get('id')} {it.get('title') or ''}{extra}")
+                extra = f"（有效期至 {plain_text(it['valid_to'], 20)}）"
+            lines.append(f"  - {plain_text(it.get('id'), 80)} {plain_text(it.get('title'))}{extra}")
         if len(items) > limit:
             lines.append(f"  … 另有 {len(items) - limit} 条")
     return "\n".join(lines)
