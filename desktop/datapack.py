@@ -21,6 +21,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import tempfile
 import time
@@ -46,8 +47,10 @@ DB_NAME = "policies.db"
 MAX_MANIFEST_BYTES = 4_000_000
 MAX_SIGNATURE_BYTES = 4_000
 MAX_DB_BYTES = 1_000_000_000  # refuses a zip bomb long before the disk fills
-MAX_ENTRIES = 8  # manifest, signature, database; a pack with many entries is not ours
+MAX_ENTRIES = 3  # manifest, signature, database
 CHUNK = 1 << 20
+# Terminal escape sequences (CSI, OSC), removed whole so no "[2J" is left behind.
+ESCAPE_SEQUENCE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?")
 STALE_TEMP_SECONDS = 3600
 
 __all__ = [
@@ -371,17 +374,21 @@ def read_manifest(path: Path, trusted: bool = True) -> Manifest:
 def _checked_entries(zf: zipfile.ZipFile, path: Path) -> dict[str, zipfile.ZipInfo]:
     """The pack's entries by name, bounded before anything is decompressed.
 
-    Only the three known names are ever read (never extracted by their own names, so an entry
-    called ``../x`` or ``C:\\x`` cannot place a file anywhere); too many entries, a name twice,
-    or declared sizes beyond the limits refuse the pack.
+    A pack holds exactly the three known names, read into fixed places (never extracted by their
+    own names, so an entry called ``../x`` or ``C:\\x`` could place nothing anywhere; it is
+    refused all the same). Too many entries, a name twice, another name, or declared sizes beyond
+    the limits refuse the pack.
     """
     infos = zf.infolist()
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):  # which copy would be read depends on the reader
+        raise _corrupt(path, "同名文件重复出现")
     if len(infos) > MAX_ENTRIES:
         raise _corrupt(path, f"包含 {len(infos)} 个文件，数据包最多 {MAX_ENTRIES} 个")
-    names = [i.filename for i in infos]
-    if len(set(names)) != len(names):
-        raise _corrupt(path, "同名文件重复出现")
     limits = {MANIFEST_NAME: MAX_MANIFEST_BYTES, SIGNATURE_NAME: MAX_SIGNATURE_BYTES, DB_NAME: MAX_DB_BYTES}
+    strangers = [n for n in names if n not in limits]
+    if strangers:
+        raise _corrupt(path, f"含有不属于数据包的文件 {plain_text(strangers[0], 60)!r}")
     total = sum(i.file_size for i in infos)
     if total > MAX_DB_BYTES + MAX_MANIFEST_BYTES + MAX_SIGNATURE_BYTES:
         raise _corrupt(path, "解压后过大")
@@ -418,24 +425,31 @@ def _extract_verified(pack: Path, manifest: Manifest, dest: Path) -> None:
 
 
 def _check_database(db: Path, manifest: Manifest) -> None:
-    """The extracted database opens read-only, carries the manifest's version and its rules load."""
+    """The extracted database is sound, carries the manifest's version and works in this program
+    (desktop.datapack_checks); PackError otherwise."""
+    from desktop.datapack_checks import ProbeError, check_integrity, check_meta, probe_database
     from desktop.library.db import LibraryError, connect_readonly
-    from desktop.rules.store import load_engine_from_db
 
     try:
         conn = connect_readonly(db)
     except LibraryError:
         raise PackError("数据包中的数据库无法打开或不完整，未导入。未做任何更改。") from None
     try:
+        check_integrity(conn)
         meta = dict(conn.execute("SELECT key, value FROM meta"))
-        if meta.get("data_version") != manifest.data_version:
-            raise PackError("数据包校验失败：数据库的版本与清单不符。未做任何更改。")
-        try:
-            load_engine_from_db(conn)
-        except Exception:
-            raise PackError("数据包中的政策规则无法被本程序读取（可能需要更新版本的程序）。未做任何更改。") from None
+        check_meta(meta, manifest.data_version)
+    except ProbeError as exc:
+        raise PackError(f"{exc}未做任何更改。") from None
+    except sqlite3.DatabaseError:
+        raise PackError("数据包中的数据库已损坏，未导入。未做任何更改。") from None
     finally:
         conn.close()
+    try:
+        probe_database(db)
+    except ProbeError as exc:
+        raise PackError(f"{exc}未做任何更改。") from None
+    except sqlite3.DatabaseError:
+        raise PackError("数据包中的数据库已损坏，未导入。未做任何更改。") from None
 
 
 def verify_pack(path: Path, workdir: Path | None = None) -> Manifest:
@@ -612,7 +626,7 @@ def plain_text(value: object, limit: int = 200) -> str:
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         return ""
     kept = []
-    for ch in str(value)[: limit * 4]:
+    for ch in ESCAPE_SEQUENCE.sub("", str(value)[: limit * 4]):
         category = unicodedata.category(ch)
         if ch.isspace():
             kept.append(" ")
