@@ -84,4 +84,10 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    write_bytes_atomic(path, text.encode("utf-8"))
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a damaged pasted character) has no UTF-8 form
+        path = Path(path)
+        raise WriteError(errno.EILSEQ, f"无法保存 {path.name}：内容中有损坏的字符（可能来自复制粘贴），"
+                                       "请删除后重新输入。原文件未被改动。", str(path)) from None
+    write_bytes_atomic(path, data)

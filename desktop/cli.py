@@ -13,7 +13,6 @@ import json
 import logging
 import sqlite3
 import sys
-import traceback
 from pathlib import Path
 
 from desktop.datapack import PackError
@@ -242,10 +241,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130
-    except Exception:  # the last resort: a message, with the details in the log file
+    except Exception as exc:  # the last resort: a message, with where it happened in the log file
         from desktop.errorlog import record_error
 
-        log_path = record_error(traceback.format_exc(), str(sys.argv))
+        log_path = record_error(exc, args.command or "gui")  # the command's name, never its arguments
         where = f"详细信息已写入 {log_path}" if log_path else "无法写入错误日志"
         print(f"错误：程序内部出现问题，操作未完成。{where}。", file=sys.stderr)
         return 1
