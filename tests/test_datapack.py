@@ -344,7 +344,7 @@ def test_failure_while_replacing_keeps_the_old_data(packs, data_dir, monkeypatch
     def locked(src, dst):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(datapack.os, "replace", locked)
+    monkeypatch.setattr(os, "replace", locked)
     with pytest.raises(PackError, match="原数据未被改动"):
         import_pack(packs["p2"])
     assert folder_state(data_dir / "data") == before
@@ -357,22 +357,41 @@ def test_full_disk_while_extracting_keeps_the_old_data(packs, data_dir, monkeypa
     def no_space(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(datapack.os, "fsync", no_space)
+    monkeypatch.setattr(os, "fsync", no_space)
     with pytest.raises(PackError, match="磁盘空间不足"):
         import_pack(packs["p2"])
     assert folder_state(data_dir / "data") == before
 
 
-def test_stale_temp_files_of_a_killed_import_are_cleaned(packs, data_dir):
-    folder = data_dir / "data"
-    folder.mkdir(parents=True)
-    old = folder / ".policies.db.dead.importing"
-    fresh = folder / ".policies.db.busy.importing"
-    old.write_bytes(b"x")
-    fresh.write_bytes(b"y")
-    os.utime(old, (time.time() - 7200, time.time() - 7200))
+def test_an_import_killed_midway_leaves_only_a_temporary_file_the_start_sweeps(packs, data_dir):
+    """The import writes through desktop/atomic.py: a kill leaves ``.policies.db.XXXXXXXX.tmp``
+    beside the untouched data, which the next start removes once it is stale."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from desktop.housekeeping import sweep_stale_temps
+
     import_pack(packs["p1"])
-    assert not old.exists() and fresh.exists()  # a concurrent import's file is left alone
+    before = folder_state(data_dir / "data")
+    script = textwrap.dedent("""
+        import os, sys
+        import desktop.datapack_install as install
+        def die(*a, **k):
+            os._exit(9)  # killed after the extraction, before the rename
+        install._check_database = die
+        install.import_pack(sys.argv[1])
+    """)
+    env = {**os.environ, "PYTHONPATH": str(ROOT_DIR), "POLICY_DESK_DATA": str(data_dir)}
+    proc = subprocess.run([sys.executable, "-c", script, str(packs["p2"])], env=env, cwd=ROOT_DIR, timeout=120)
+    assert proc.returncode == 9
+    leftovers = sorted(set(folder_state(data_dir / "data")) - set(before))
+    assert len(leftovers) == 1 and leftovers[0].startswith(".policies.db.") and leftovers[0].endswith(".tmp")
+    assert {k: v for k, v in folder_state(data_dir / "data").items() if k in before} == before
+    assert active_db_path() == data_dir / "data" / "policies.db"  # v1, still trusted
+    assert sweep_stale_temps(older_than=3600) == []  # fresh: may be an import in progress
+    assert [p.name for p in sweep_stale_temps(older_than=0)] == leftovers
+    assert folder_state(data_dir / "data") == before
 
 
 def test_verify_pack_checks_without_installing(packs, data_dir):

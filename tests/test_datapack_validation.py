@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop import datapack
+from desktop import datapack_format
 from desktop.cli import main
 from desktop.datapack import PackError, format_changelog, import_pack, verify_pack
 from desktop.paths import active_db_path
@@ -165,7 +165,7 @@ def test_too_many_or_duplicate_entries_are_refused(packs, data_dir, installed_v1
 def test_zip_bomb_is_refused_before_extraction(packs, data_dir, installed_v1, tmp_path, monkeypatch):
     """A database entry that expands beyond the limit is refused from its declared size; nothing
     is decompressed (the limit is lowered here so the test stays small)."""
-    monkeypatch.setattr(datapack, "MAX_DB_BYTES", 5_000_000)
+    monkeypatch.setattr(datapack_format, "MAX_DB_BYTES", 5_000_000)
     bomb = tmp_path / "bomb.pdpack"
     with zipfile.ZipFile(packs["p2"]) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
         zout.writestr("manifest.json", zin.read("manifest.json"))

@@ -48,6 +48,9 @@ def _patch(monkeypatch, tmp_path, pack_path, started):
     from PySide6.QtWidgets import QFileDialog
 
     target = tmp_path / "installed" / "policies.db"
+    import desktop.datapack_install as install
+
+    monkeypatch.setattr(install, "installed_db_path", lambda: target)
     monkeypatch.setattr(dp, "installed_db_path", lambda: target)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(pack_path), ""))
     import desktop.gui.datapack_action as action
