@@ -23,10 +23,14 @@ def cmd_keygen(args) -> int:
 
 
 def cmd_restore_bundled(args) -> int:
-    from desktop.datapack import restore_bundled
+    from desktop.datapack import installed_db_path, restore_bundled
 
+    had_pack = installed_db_path().exists()
     version = restore_bundled()
-    print(f"已恢复随程序发布的政策数据（数据版本 {version}）；已导入的数据包已删除。")
+    if had_pack:
+        print(f"已删除导入的数据包，恢复使用随程序发布的政策数据（数据版本 {version}）。")
+    else:
+        print(f"没有导入的数据包：已在使用随程序发布的政策数据（数据版本 {version}）。")
     return 0
 
 

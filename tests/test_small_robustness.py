@@ -242,3 +242,21 @@ def test_error_log_keeps_a_deep_recursion_short(tmp_path, monkeypatch):
         errorlog.record_error(exc, "match")
     text = (tmp_path / "error.log").read_text(encoding="utf-8")
     assert "RecursionError" in text and len(text) < errorlog.MAX_ENTRY_CHARS + 500
+
+
+def test_the_window_exception_hook_logs_no_message(tmp_path, monkeypatch, gui_app, messages):
+    import sys
+
+    from desktop.gui.app import install_excepthook
+
+    monkeypatch.setenv("POLICY_DESK_DATA", str(tmp_path))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    install_excepthook()
+    company = "".join(["北京", "秘密科技"])
+    try:
+        raise RuntimeError(f"while saving {company}")
+    except RuntimeError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    log = (tmp_path / "error.log").read_text(encoding="utf-8")
+    assert " gui\n" in log and "RuntimeError" in log and company not in log
+    assert messages.shown and messages.shown[-1][0] == "critical"

@@ -10,14 +10,25 @@ restarts, on the new data if the import succeeded and on the unchanged old data 
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from PySide6.QtCore import QProcess, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from desktop import datapack
 from desktop.paths import parse_data_version
+
+
+@contextmanager
+def busy() -> Iterator[None]:
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 def restart_command() -> tuple[str, list[str]]:
@@ -35,7 +46,8 @@ def choose_and_import(window: QWidget) -> bool:
     if not path:
         return False
     try:
-        manifest = datapack.verify_pack(Path(path))
+        with busy():  # the probe run takes a few seconds
+            manifest = datapack.verify_pack(Path(path))
     except datapack.PackError as exc:
         QMessageBox.warning(window, "无法导入数据包", str(exc))
         return False
@@ -56,7 +68,8 @@ def choose_and_import(window: QWidget) -> bool:
         return False
     window.data.close()  # release the database file before it is replaced
     try:
-        result = datapack.import_pack(Path(path))
+        with busy():
+            result = datapack.import_pack(Path(path))
         QMessageBox.information(window, "数据包已导入", result.summary() + "\n程序将重新启动。")
     except datapack.PackError as exc:
         QMessageBox.warning(window, "无法导入数据包", f"{exc}\n原有数据未改动。程序将重新启动。")
