@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -47,6 +48,18 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _replace(src: str, dst: Path) -> None:
+    """os.replace, retried briefly on Windows, where a reader may hold the old file for a moment."""
+    for attempt in range(5):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if os.name != "nt" or attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 @contextmanager
 def atomic_target(path: Path, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; when the block ends without error it becomes ``path``.
@@ -64,7 +77,7 @@ def atomic_target(path: Path, mode: int | None = None) -> Iterator[Path]:
             os.fsync(fh.fileno())
         if mode is not None:
             os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
+        _replace(tmp_name, path)
         tmp_name = None
         _fsync_dir(path.parent)
     except OSError as exc:
@@ -84,4 +97,10 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    write_bytes_atomic(path, text.encode("utf-8"))
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a damaged pasted character) has no UTF-8 form
+        path = Path(path)
+        raise WriteError(errno.EILSEQ, f"无法保存 {path.name}：内容中有损坏的字符（可能来自复制粘贴），"
+                                       "请删除后重新输入。原文件未被改动。", str(path)) from None
+    write_bytes_atomic(path, data)

@@ -13,10 +13,10 @@ import json
 import logging
 import sqlite3
 import sys
-import traceback
 from pathlib import Path
 
 from desktop.datapack import PackError
+from desktop.datapack_cli import add_commands as add_datapack_commands
 from desktop.service import LibraryError, ProfileError
 
 EXIT_USER_ERROR = 2
@@ -57,14 +57,15 @@ def cmd_build(args) -> int:
         from desktop.datapack import build_pack, format_changelog
 
         manifest = build_pack(Path(args.pack), previous=Path(args.previous) if args.previous else None,
-                              root=root, db_out=Path(args.out) if args.out else None)
+                              root=root, db_out=Path(args.out) if args.out else None,
+                              sign_key=Path(args.sign_key) if args.sign_key else None)
         counts = manifest.counts
         print(f"已生成数据包 {args.pack}：数据版本 {manifest.data_version}，{counts.get('documents', '?')} 份文件，"
               f"{counts.get('measures', '?')} 条政策措施，SHA-256 {manifest.sha256[:16]}…")
         print(format_changelog(manifest.changelog, limit=20))
         return 0
-    if args.previous:
-        raise UserError("--previous 只能与 --pack 一起使用。")
+    if args.previous or args.sign_key:
+        raise UserError("--previous 和 --sign-key 只能与 --pack 一起使用。")
     out = Path(args.out) if args.out else (root or app_root()) / "policies.db"
     meta = build_database(out, root)
     print(f"已生成 {out}：{meta['documents']} 份文件，{meta['sections']} 个条款，{meta['measures']} 条政策措施"
@@ -175,12 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--measures-doc", action="store_true", help="同时重新生成 docs/measures.md")
     p.add_argument("--pack", metavar="OUT.pdpack", help="生成带版本号和校验和的数据包（数据库只写入临时文件夹，除非给出 --out）")
     p.add_argument("--previous", metavar="OLD.pdpack", help="上一版数据包（或数据库），用于生成变更记录")
+    p.add_argument("--sign-key", metavar="PRIVATE.pem", help="数据包签名私钥（keygen 生成；生成数据包时必须给出）")
     p.add_argument("--root", help="从该目录下的 resources/ 生成（默认：程序目录）")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("import-pack", help="导入数据包（校验后替换政策数据）")
     p.add_argument("file", help="数据包文件（.pdpack）")
     p.set_defaults(func=cmd_import_pack)
+    add_datapack_commands(sub)  # keygen, restore-bundled
 
     p = sub.add_parser("search", help="全文检索政策文件")
     p.add_argument("query")
@@ -237,10 +240,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130
-    except Exception:  # the last resort: a message, with the details in the log file
+    except Exception as exc:  # the last resort: a message, with where it happened in the log file
         from desktop.errorlog import record_error
 
-        log_path = record_error(traceback.format_exc(), str(sys.argv))
+        log_path = record_error(exc, args.command or "gui")  # the command's name, never its arguments
         where = f"详细信息已写入 {log_path}" if log_path else "无法写入错误日志"
         print(f"错误：程序内部出现问题，操作未完成。{where}。", file=sys.stderr)
         return 1

@@ -90,19 +90,22 @@ def _version_key(path: Path) -> tuple[int, ...] | None:
 
 
 def active_db_path() -> Path:
-    """The database the app reads: the imported data pack or the bundled one, whichever is newer.
+    """The database the app reads: the trusted imported data pack or the bundled one, whichever is newer.
 
     An app upgrade that ships newer data is therefore not shadowed by an old pack; an installed
-    pack that cannot be read is ignored (the bundled data still works). On equal versions the
-    bundled database wins.
+    pack that cannot be read, or whose signed record does not check out, is ignored (the bundled
+    data still works). On equal versions the bundled database wins.
     """
     override = os.environ.get("POLICY_DESK_DB")
     if override:
         return Path(override)
+    from desktop.datapack import trusted_installed_version  # it imports this module
+
     bundled = bundled_db_path()
     installed = installed_db_path()
-    installed_version = _version_key(installed)
-    if installed_version is None:
+    try:
+        installed_version = parse_data_version(trusted_installed_version(installed))
+    except ValueError:
         return bundled
     bundled_version = _version_key(bundled)
     if bundled_version is None or installed_version > bundled_version:

@@ -16,6 +16,10 @@ os.environ.setdefault("POLICY_DESK_CACHE", str(_SESSION_TMP / "cache"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from packkeys import trust_test_key  # noqa: E402
+
+if Path(os.environ["POLICY_DESK_DATA"]).is_relative_to(_SESSION_TMP):  # never a real user's folder
+    trust_test_key(Path(os.environ["POLICY_DESK_DATA"]))  # test packs are signed with tests/keys/
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_PATH = ROOT / "policies.db"

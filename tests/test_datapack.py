@@ -23,6 +23,9 @@ from desktop import datapack, paths
 from desktop.cli import main
 from desktop.datapack import PackError, import_pack, read_manifest, verify_pack, write_pack
 from desktop.paths import active_db_path, parse_data_version
+from packkeys import TEST_SIGN_KEY, trust_test_key
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
 
 
 # --------------------------------------------------------------------------- helpers
@@ -64,7 +67,20 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "userdata"
     monkeypatch.setenv("POLICY_DESK_DATA", str(folder))
     monkeypatch.delenv("POLICY_DESK_DB", raising=False)
+    trust_test_key(folder)
     return folder
+
+
+def sign_installed(db: Path, version: str) -> Path:
+    """Write the signed record (manifest + signature) that makes an installed database trusted."""
+    from desktop.datapack_signing import load_private_key, sign_manifest
+
+    m = datapack.Manifest(data_version=version, build_date="", sources_hash="0" * 64,
+                          sha256=sha(db), size=db.stat().st_size)
+    raw = json.dumps(m.to_json()).encode()
+    db.with_name("manifest.json").write_bytes(raw)
+    db.with_name("signature.json").write_bytes(sign_manifest(raw, load_private_key(TEST_SIGN_KEY)))
+    return db
 
 
 @pytest.fixture(scope="module")
@@ -94,21 +110,33 @@ def packs(db_path, tmp_path_factory):
     db2 = make_db(db_path, folder / "v2.db", "2099.1.2", "2031-01-01T00:00:00+00:00", edit_v2)
     p1 = folder / "v1.pdpack"
     p2 = folder / "v2.pdpack"
-    m1 = write_pack(db1, p1)
-    m2 = write_pack(db2, p2, previous=p1)
+    m1 = write_pack(db1, p1, sign_key=TEST_SIGN_KEY)
+    m2 = write_pack(db2, p2, previous=p1, sign_key=TEST_SIGN_KEY)
     return {"db1": db1, "db2": db2, "p1": p1, "p2": p2, "m1": m1, "m2": m2, "folder": folder,
             "changed": changed_id, "removed": removed_id, "expiring": expiring_id}
 
 
-def rezip(src: Path, out: Path, manifest=None, db_bytes: bytes | None = None, drop: str | None = None) -> Path:
-    """A well-formed zip with the given replacements (so only our own checks can refuse it)."""
+def rezip(src: Path, out: Path, manifest=None, db_bytes: bytes | None = None, drop: str | None = None,
+          resign: bool = True) -> Path:
+    """A well-formed zip with the given replacements (so only our own checks can refuse it).
+
+    With ``resign`` the (new) manifest is signed again with the test key, as the holder of the key
+    could: what refuses such a pack is then a check behind the signature.
+    """
+    from desktop.datapack_signing import load_private_key, sign_manifest
+
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        new_manifest = zin.read("manifest.json")
+        if manifest is not None:
+            new_manifest = manifest if isinstance(manifest, bytes) else json.dumps(manifest).encode()
         for name in zin.namelist():
             if name == drop:
                 continue
             data = zin.read(name)
-            if name == "manifest.json" and manifest is not None:
-                data = manifest if isinstance(manifest, bytes) else json.dumps(manifest).encode()
+            if name == "manifest.json":
+                data = new_manifest
+            if name == "signature.json" and resign:
+                data = sign_manifest(new_manifest, load_private_key(TEST_SIGN_KEY))
             if name == "policies.db" and db_bytes is not None:
                 data = db_bytes
             zout.writestr(name, data)
@@ -145,13 +173,13 @@ def test_active_db_prefers_the_newer_of_installed_and_bundled(tmp_path, data_dir
     installed = paths.installed_db_path()
     assert active_db_path() == bundled  # nothing installed
     installed.parent.mkdir(parents=True)
-    meta_only_db(installed, "2026.11.10")
+    sign_installed(meta_only_db(installed, "2026.11.10"), "2026.11.10")
     assert active_db_path() == installed  # 10 > 5 as numbers, not as text
     installed.unlink()
-    meta_only_db(installed, "2026.11.4")
+    sign_installed(meta_only_db(installed, "2026.11.4"), "2026.11.4")
     assert active_db_path() == bundled  # an app upgrade with newer data is not shadowed
     installed.unlink()
-    meta_only_db(installed, "2026.11.5")
+    sign_installed(meta_only_db(installed, "2026.11.5"), "2026.11.5")
     assert active_db_path() == bundled  # equal: the bundled one
     installed.write_bytes(b"not a database at all" * 50)
     assert active_db_path() == bundled  # an unreadable pack is ignored
@@ -163,7 +191,7 @@ def test_active_db_uses_installed_when_bundled_is_unreadable(tmp_path, data_dir,
     monkeypatch.setattr(paths, "bundled_db_path", lambda: tmp_path / "missing.db")
     installed = paths.installed_db_path()
     installed.parent.mkdir(parents=True)
-    meta_only_db(installed, "2026.1.1")
+    sign_installed(meta_only_db(installed, "2026.1.1"), "2026.1.1")
     assert active_db_path() == installed
 
 
@@ -198,12 +226,12 @@ def test_changelog_lists_added_changed_removed_and_newly_expired(packs):
 
 def test_pack_not_newer_than_previous_is_not_built(packs, tmp_path):
     with pytest.raises(PackError, match="不高于上一版"):
-        write_pack(packs["db1"], tmp_path / "again.pdpack", previous=packs["p2"])
+        write_pack(packs["db1"], tmp_path / "again.pdpack", previous=packs["p2"], sign_key=TEST_SIGN_KEY)
     assert not list(tmp_path.iterdir())
 
 
 def test_previous_may_be_a_plain_database(packs, tmp_path):
-    m = write_pack(packs["db2"], tmp_path / "v2.pdpack", previous=packs["db1"])
+    m = write_pack(packs["db2"], tmp_path / "v2.pdpack", previous=packs["db1"], sign_key=TEST_SIGN_KEY)
     assert m.changelog["since"] == "2099.1.1" and len(m.changelog["changed"]) == 2
 
 
@@ -216,7 +244,7 @@ def test_pack_file_is_written_atomically_on_full_disk(packs, tmp_path, monkeypat
 
     monkeypatch.setattr(os, "fsync", no_space)
     with pytest.raises(PackError, match="磁盘空间不足"):
-        write_pack(packs["db1"], out)
+        write_pack(packs["db1"], out, sign_key=TEST_SIGN_KEY)
     assert out.read_bytes() == b"old pack" and [p.name for p in tmp_path.iterdir()] == ["v1.pdpack"]
 
 
@@ -234,7 +262,7 @@ def test_import_installs_and_becomes_active(packs, data_dir):
     result = import_pack(packs["p2"])
     assert result.previous_version == "2099.1.1" and "2099.1.2" in result.summary()
     assert sha(installed) == packs["m2"].sha256
-    assert sorted(p.name for p in installed.parent.iterdir()) == ["manifest.json", "policies.db"]
+    assert sorted(p.name for p in installed.parent.iterdir()) == ["manifest.json", "policies.db", "signature.json"]
 
 
 @pytest.mark.parametrize("which, word", [("p1", "比当前数据旧"), ("p2", "与当前数据版本相同")])
@@ -249,7 +277,7 @@ def test_older_or_same_version_is_refused(packs, data_dir, which, word):
 def test_pack_older_than_the_bundled_data_is_refused(tmp_path, data_dir, db_path):
     old = make_db(db_path, tmp_path / "old.db", "2000.1.1")
     pack = tmp_path / "old.pdpack"
-    write_pack(old, pack)
+    write_pack(old, pack, sign_key=TEST_SIGN_KEY)
     with pytest.raises(PackError, match="比当前数据旧"):
         import_pack(pack)
     assert not (data_dir / "data" / "policies.db").exists()
@@ -317,7 +345,7 @@ def test_failure_while_replacing_keeps_the_old_data(packs, data_dir, monkeypatch
     def locked(src, dst):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(datapack.os, "replace", locked)
+    monkeypatch.setattr(os, "replace", locked)
     with pytest.raises(PackError, match="原数据未被改动"):
         import_pack(packs["p2"])
     assert folder_state(data_dir / "data") == before
@@ -330,22 +358,41 @@ def test_full_disk_while_extracting_keeps_the_old_data(packs, data_dir, monkeypa
     def no_space(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(datapack.os, "fsync", no_space)
+    monkeypatch.setattr(os, "fsync", no_space)
     with pytest.raises(PackError, match="磁盘空间不足"):
         import_pack(packs["p2"])
     assert folder_state(data_dir / "data") == before
 
 
-def test_stale_temp_files_of_a_killed_import_are_cleaned(packs, data_dir):
-    folder = data_dir / "data"
-    folder.mkdir(parents=True)
-    old = folder / ".policies.db.dead.importing"
-    fresh = folder / ".policies.db.busy.importing"
-    old.write_bytes(b"x")
-    fresh.write_bytes(b"y")
-    os.utime(old, (time.time() - 7200, time.time() - 7200))
+def test_an_import_killed_midway_leaves_only_a_temporary_file_the_start_sweeps(packs, data_dir):
+    """The import writes through desktop/atomic.py: a kill leaves ``.policies.db.XXXXXXXX.tmp``
+    beside the untouched data, which the next start removes once it is stale."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from desktop.housekeeping import sweep_stale_temps
+
     import_pack(packs["p1"])
-    assert not old.exists() and fresh.exists()  # a concurrent import's file is left alone
+    before = folder_state(data_dir / "data")
+    script = textwrap.dedent("""
+        import os, sys
+        import desktop.datapack_install as install
+        def die(*a, **k):
+            os._exit(9)  # killed after the extraction, before the rename
+        install._check_database = die
+        install.import_pack(sys.argv[1])
+    """)
+    env = {**os.environ, "PYTHONPATH": str(ROOT_DIR), "POLICY_DESK_DATA": str(data_dir)}
+    proc = subprocess.run([sys.executable, "-c", script, str(packs["p2"])], env=env, cwd=ROOT_DIR, timeout=120)
+    assert proc.returncode == 9
+    leftovers = sorted(set(folder_state(data_dir / "data")) - set(before))
+    assert len(leftovers) == 1 and leftovers[0].startswith(".policies.db.") and leftovers[0].endswith(".tmp")
+    assert {k: v for k, v in folder_state(data_dir / "data").items() if k in before} == before
+    assert active_db_path() == data_dir / "data" / "policies.db"  # v1, still trusted
+    assert sweep_stale_temps(older_than=3600) == []  # fresh: may be an import in progress
+    assert [p.name for p in sweep_stale_temps(older_than=0)] == leftovers
+    assert folder_state(data_dir / "data") == before
 
 
 def test_verify_pack_checks_without_installing(packs, data_dir):
@@ -371,7 +418,9 @@ def test_cli_build_pack_from_a_resources_copy(root, tmp_path, data_dir, capsys):
     shutil.copytree(root / "resources", src / "resources")
     (src / "resources" / "DATA_VERSION").write_text("2099.5.1\n", encoding="utf-8")
     out = tmp_path / "dist" / "data.pdpack"
-    assert main(["build", "--root", str(src), "--pack", str(out)]) == 0
+    assert main(["build", "--root", str(src), "--pack", str(out)]) == 2  # no signing key: refused at once
+    assert "--sign-key" in capsys.readouterr()[1] and not out.exists()
+    assert main(["build", "--root", str(src), "--pack", str(out), "--sign-key", str(TEST_SIGN_KEY)]) == 0
     printed, _ = capsys.readouterr()
     assert "2099.5.1" in printed and out.exists() and not (src / "policies.db").exists()
     assert oct(out.stat().st_mode & 0o777) == oct(0o644)
@@ -388,11 +437,127 @@ def test_version_is_read_from_a_folder_with_uri_characters(tmp_path, monkeypatch
     monkeypatch.setattr(paths, "bundled_db_path", lambda: meta_only_db(tmp_path / "b.db", "2026.1.1"))
     installed = paths.installed_db_path()
     installed.parent.mkdir(parents=True)
-    meta_only_db(installed, "2026.2.1")
+    trust_test_key(folder)
+    sign_installed(meta_only_db(installed, "2026.2.1"), "2026.2.1")
     assert paths.read_data_version(installed) == "2026.2.1" and active_db_path() == installed
 
 
 def test_import_into_a_user_folder_with_uri_characters(packs, tmp_path, monkeypatch):
     monkeypatch.setenv("POLICY_DESK_DATA", str(tmp_path / "R&D #2 50%"))
     monkeypatch.delenv("POLICY_DESK_DB", raising=False)
+    trust_test_key(tmp_path / "R&D #2 50%")
     assert import_pack(packs["p1"]).data_version == "2099.1.1"
+
+
+# --------------------------------------------------------------------------- signatures and trust
+
+
+def _measure_count(db: Path) -> int:
+    conn = sqlite3.connect(f"file:{db.as_posix()}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM measures").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def forged_pack(packs, tmp_path, resign: bool) -> Path:
+    """The attack of issue 15: 90% of the measures deleted, version 9999, changelog "删除 0 条",
+    checksums recomputed so that every unsigned check passes."""
+    db = make_db(packs["db2"], tmp_path / "forged.db", "9999.1.1",
+                 edit=lambda c: c.execute("DELETE FROM measures WHERE ordinal % 10 != 0"))
+    raw = json.loads(zipfile.ZipFile(packs["p2"]).read("manifest.json"))
+    raw.update(data_version="9999.1.1", changelog={"since": "2099.1.2", "added": [], "changed": [], "removed": [], "expired": []})
+    raw["database"] = {"file": "policies.db", "sha256": sha(db), "size": db.stat().st_size}
+    return rezip(packs["p2"], tmp_path / "forged.pdpack", manifest=raw, db_bytes=db.read_bytes(), resign=resign)
+
+
+def test_forged_pack_with_recomputed_checksums_is_refused(packs, data_dir, tmp_path, capsys):
+    import_pack(packs["p1"])
+    before = folder_state(data_dir / "data")
+    forged = forged_pack(packs, tmp_path, resign=False)
+    with pytest.raises(PackError, match="签名校验失败"):
+        import_pack(forged)
+    assert folder_state(data_dir / "data") == before and active_db_path() == data_dir / "data" / "policies.db"
+    assert main(["import-pack", str(forged)]) == 2 and "签名校验失败" in capsys.readouterr()[1]
+    # the genuine next pack is not blocked
+    assert import_pack(packs["p2"]).data_version == "2099.1.2"
+
+
+def test_unsigned_pack_is_refused(packs, data_dir, tmp_path):
+    unsigned = rezip(packs["p1"], tmp_path / "unsigned.pdpack", drop="signature.json")
+    with pytest.raises(PackError, match="没有签名"):
+        import_pack(unsigned)
+    assert not (data_dir / "data").exists()
+
+
+def test_signature_of_another_pack_does_not_fit(packs, data_dir, tmp_path):
+    other_signature = zipfile.ZipFile(packs["p1"]).read("signature.json")
+    with zipfile.ZipFile(packs["p2"]) as zin, zipfile.ZipFile(tmp_path / "swap.pdpack", "w") as zout:
+        for name in zin.namelist():
+            zout.writestr(name, other_signature if name == "signature.json" else zin.read(name))
+    with pytest.raises(PackError, match="签名校验失败"):
+        import_pack(tmp_path / "swap.pdpack")
+
+
+def test_pack_from_an_unknown_key_is_refused_until_the_site_trusts_it(packs, data_dir, tmp_path, capsys):
+    assert main(["keygen", str(tmp_path / "site")]) == 0
+    assert "密钥编号" in capsys.readouterr()[0]
+    private, public = tmp_path / "site" / "policy-desk-signing.pem", tmp_path / "site" / "policy-desk-signing.pub"
+    assert oct(private.stat().st_mode & 0o777) == oct(0o600)
+    assert main(["keygen", str(tmp_path / "site")]) == 2  # never overwrites a key
+    assert "已存在" in capsys.readouterr()[1]
+    pack = tmp_path / "site.pdpack"
+    write_pack(packs["db1"], pack, sign_key=private)
+    with pytest.raises(PackError, match="不在本程序信任的密钥中"):
+        import_pack(pack)
+    assert not (data_dir / "data" / "policies.db").exists()
+    shutil.copy(public, data_dir / "trusted_keys" / "site.pub")  # what docs/security.md tells a site to do
+    assert import_pack(pack).manifest.signed_by
+
+
+def test_the_test_key_is_not_shipped(packs, tmp_path, monkeypatch):
+    """Without the site copy of the test key only the shipped project key is trusted."""
+    from desktop.datapack_signing import key_id, load_public_key, trusted_keys
+
+    monkeypatch.setenv("POLICY_DESK_DATA", str(tmp_path / "fresh"))
+    shipped = trusted_keys()
+    assert shipped and all("resources" in k.origin for k in shipped)
+    assert key_id(load_public_key(TEST_SIGN_KEY.with_suffix(".pub"))) not in {k.key_id for k in shipped}
+    with pytest.raises(PackError, match="不在本程序信任的密钥中"):
+        import_pack(packs["p1"])
+    assert not list((ROOT_DIR / "resources").rglob("*.pem")), "a private key must never be shipped"
+
+
+def test_untrusted_installed_database_is_ignored_and_does_not_block_updates(packs, data_dir, db_path):
+    """A database installed without a valid signed record (an older program, or a forged one) is
+    neither used nor counted: versions only move forward among trusted packs."""
+    installed = data_dir / "data" / "policies.db"
+    installed.parent.mkdir(parents=True)
+    make_db(packs["db2"], installed, "9999.1.1")
+    assert active_db_path() == paths.bundled_db_path()
+    assert datapack.current_data_version() == paths.read_data_version(db_path)
+    assert import_pack(packs["p1"]).data_version == "2099.1.1"
+    assert active_db_path() == installed
+    # a trusted record does not follow a database swapped in behind it
+    make_db(packs["db2"], installed, "9999.1.1")
+    assert datapack.trusted_installed_version() is None and active_db_path() == paths.bundled_db_path()
+
+
+def test_restore_bundled_from_the_command_line(packs, data_dir, capsys, db_path):
+    import_pack(packs["p2"])
+    assert active_db_path() == data_dir / "data" / "policies.db"
+    assert main(["restore-bundled"]) == 0
+    assert paths.read_data_version(db_path) in capsys.readouterr()[0]
+    assert folder_state(data_dir / "data") == {} and active_db_path() == paths.bundled_db_path()
+    assert import_pack(packs["p1"]).data_version == "2099.1.1"  # an older trusted pack may follow
+    assert main(["restore-bundled"]) == 0 and main(["restore-bundled"]) == 0  # idempotent
+
+
+def test_build_refuses_a_bad_signing_key(packs, tmp_path):
+    bad = tmp_path / "key.pem"
+    bad.write_text("not a key", encoding="utf-8")
+    with pytest.raises(PackError, match="不是可用的签名私钥"):
+        write_pack(packs["db1"], tmp_path / "x.pdpack", sign_key=bad)
+    with pytest.raises(PackError, match="--sign-key"):
+        write_pack(packs["db1"], tmp_path / "x.pdpack")
+    assert not (tmp_path / "x.pdpack").exists()

@@ -173,6 +173,7 @@ def test_frozen_cli_clear_error_without_traceback(run_frozen):
 
 def test_frozen_import_pack_switches_the_data(run_frozen):
     from desktop.datapack import write_pack
+    from packkeys import TEST_SIGN_KEY, trust_test_key
 
     db = run_frozen.tmp / "newer.db"
     shutil.copy(ROOT / "policies.db", db)
@@ -181,7 +182,8 @@ def test_frozen_import_pack_switches_the_data(run_frozen):
         conn.execute("UPDATE meta SET value = '2099.12.1' WHERE key = 'data_version'")
     conn.close()
     pack = run_frozen.tmp / "newer.pdpack"
-    write_pack(db, pack)
+    write_pack(db, pack, sign_key=TEST_SIGN_KEY)
+    trust_test_key(run_frozen.tmp / "data")  # the frozen app's user-data folder trusts the test key
     proc = run_frozen("import-pack", pack)
     assert proc.returncode == 0, proc.stderr
     assert (run_frozen.tmp / "data" / "data" / "policies.db").exists()

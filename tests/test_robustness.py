@@ -26,6 +26,7 @@ import yaml
 from desktop.atomic import WriteError, write_text_atomic
 from desktop.cli import main
 from desktop.rules.facts import ProfileError, read_profile_file
+from packkeys import TEST_SIGN_KEY, trust_test_key
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "software_sme_haidian.json"
@@ -530,6 +531,7 @@ def test_data_pack_round_trip(root, tmp_path, monkeypatch, capsys):
     userdata = tmp_path / "userdata"
     monkeypatch.setenv("POLICY_DESK_DATA", str(userdata))
     monkeypatch.delenv("POLICY_DESK_DB", raising=False)
+    trust_test_key(userdata)
     installed = userdata / "data" / "policies.db"
     src1 = _resources_copy(root, tmp_path / "v1", "2099.1.1")
     src2 = _resources_copy(root, tmp_path / "v2", "2099.1.2")
@@ -537,8 +539,8 @@ def test_data_pack_round_trip(root, tmp_path, monkeypatch, capsys):
     p1, p2 = tmp_path / "packs" / "v1.pdpack", tmp_path / "packs" / "v2.pdpack"
 
     # build pack v1, then v2 with a changelog against v1
-    assert cli(capsys, "build", "--root", src1, "--pack", p1)[0] == 0
-    code, out, _ = cli(capsys, "build", "--root", src2, "--pack", p2, "--previous", p1)
+    assert cli(capsys, "build", "--root", src1, "--pack", p1, "--sign-key", TEST_SIGN_KEY)[0] == 0
+    code, out, _ = cli(capsys, "build", "--root", src2, "--pack", p2, "--previous", p1, "--sign-key", TEST_SIGN_KEY)
     assert code == 0 and measure_id in out
     with zipfile.ZipFile(p2) as zf:
         manifest = json.loads(zf.read("manifest.json"))
@@ -563,7 +565,7 @@ def test_data_pack_round_trip(root, tmp_path, monkeypatch, capsys):
     code, _, err = cli(capsys, "import-pack", flipped)
     assert_clear_error(code, err, "损坏|校验")
     assert digest(installed) == v1_digest
-    assert sorted(p.name for p in installed.parent.iterdir()) == ["manifest.json", "policies.db"]
+    assert sorted(p.name for p in installed.parent.iterdir()) == ["manifest.json", "policies.db", "signature.json"]
 
     # import v2, then v1 again is refused as older
     code, out, _ = cli(capsys, "import-pack", p2)

@@ -84,7 +84,7 @@ def install_excepthook() -> None:
 
     def hook(kind, value, tb) -> None:
         details = "".join(traceback.format_exception(kind, value, tb))
-        log_path = record_error(details)
+        log_path = record_error(value, "gui")  # where it happened; the message stays out of the log
         where = f"详细信息已写入 {log_path}。" if log_path else ""
         print(details, file=sys.stderr)
         if QApplication.instance() is not None:
@@ -127,6 +127,9 @@ def run(db_path: Path | None = None, smoke: bool = False) -> int:
             QThreadPool.globalInstance().waitForDone(60_000)
             data.close()
     install_excepthook()
+    from desktop.housekeeping import sweep_stale_temps
+
+    sweep_stale_temps()  # temporary files of saves killed midway (they hold company data)
     app.aboutToQuit.connect(window.save_settings)  # also when the session ends without a close
     try:
         return app.exec()

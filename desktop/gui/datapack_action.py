@@ -1,21 +1,34 @@
-"""Import a data pack from the desk: check it, confirm, install, restart on the new data.
+"""Data packs from the desk: import one (帮助 › 导入政策数据包) or go back to the bundled data
+(帮助 › 恢复内置数据).
 
-The pack is fully verified (manifest, checksum, database) before anything is touched and the
-user sees its version and changelog. The open database is closed before the swap (Windows cannot
-replace an open file); the program then restarts, on the new data if the import succeeded and on
-the unchanged old data if it did not.
+The pack is fully verified (signature, manifest, checksum, database, a probe evaluation) before
+anything is touched and the user sees its version and changelog, as plain text. The open
+database is closed before the swap (Windows cannot replace an open file); the program then
+restarts, on the new data if the import succeeded and on the unchanged old data if it did not.
 """
 
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
-from PySide6.QtCore import QProcess
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QProcess, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from desktop import datapack
 from desktop.paths import parse_data_version
+
+
+@contextmanager
+def busy() -> Iterator[None]:
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 def restart_command() -> tuple[str, list[str]]:
@@ -33,7 +46,8 @@ def choose_and_import(window: QWidget) -> bool:
     if not path:
         return False
     try:
-        manifest = datapack.verify_pack(Path(path))
+        with busy():  # the probe run takes a few seconds
+            manifest = datapack.verify_pack(Path(path))
     except datapack.PackError as exc:
         QMessageBox.warning(window, "无法导入数据包", str(exc))
         return False
@@ -47,20 +61,66 @@ def choose_and_import(window: QWidget) -> bool:
                             f"数据包版本 {manifest.data_version} 不比当前使用的数据（{current}）新，未导入。")
         return False
     changes = datapack.format_changelog(manifest.changelog, limit=15)
-    answer = QMessageBox.question(
-        window, "导入政策数据包",
-        f"数据包版本：{manifest.data_version}（当前：{current or '未知'}）\n生成日期：{manifest.build_date}\n\n{changes}\n\n"
-        "导入后程序将重新启动。是否继续？")
-    if answer != QMessageBox.StandardButton.Yes:
+    build_date = datapack.plain_text(manifest.build_date, 40)
+    if not confirm(window, "导入政策数据包",
+                   f"数据包版本：{manifest.data_version}（当前：{current or '未知'}）\n生成日期：{build_date}\n\n{changes}\n\n"
+                   "导入后程序将重新启动。是否继续？"):
         return False
     window.data.close()  # release the database file before it is replaced
     try:
-        result = datapack.import_pack(Path(path))
+        with busy():
+            result = datapack.import_pack(Path(path))
         QMessageBox.information(window, "数据包已导入", result.summary() + "\n程序将重新启动。")
     except datapack.PackError as exc:
         QMessageBox.warning(window, "无法导入数据包", f"{exc}\n原有数据未改动。程序将重新启动。")
-    window.consultation.dirty = False  # answers were saved or discarded above
+    _restart(window)
+    return True
+
+
+def _restart(window: QWidget) -> None:
+    window.consultation.dirty = False  # answers were saved or discarded before
     program, args = restart_command()
     QProcess.startDetached(program, args)
     window.close()
+
+
+def confirm(window: QWidget, title: str, text: str) -> bool:
+    """A yes/no question whose text is shown as plain text (a pack's titles are never HTML)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def restore_bundled(window: QWidget) -> bool:
+    """恢复内置数据: drop the imported pack, restart on the data shipped with the program."""
+    installed = datapack.trusted_installed_version()
+    bundled = datapack.read_data_version(datapack.bundled_db_path())
+    if not datapack.installed_db_path().exists():
+        QMessageBox.information(window, "恢复内置数据", f"当前已在使用随程序发布的数据（{bundled or '未知'}），无需恢复。")
+        return False
+    if not window._confirm_discard():
+        return False
+    now = installed or "未通过签名校验，未被使用"
+    if not confirm(window, "恢复内置数据",
+                   f"将删除已导入的数据包（{now}），改用随程序发布的数据（{bundled or '未知'}）。\n"
+                   "此后可以再导入任何正式发布的数据包。程序将重新启动。是否继续？"):
+        return False
+    window.data.close()  # release the database file before it is removed
+    try:
+        version = datapack.restore_bundled()
+        QMessageBox.information(window, "已恢复内置数据", f"已改用随程序发布的数据（{version}）。程序将重新启动。")
+    except datapack.PackError as exc:
+        QMessageBox.warning(window, "无法恢复内置数据", f"{exc}\n程序将重新启动。")
+    _restart(window)
     return True
+
+
+def restore_bundled_action(window: QWidget) -> QAction:
+    """The 帮助 menu's 恢复内置数据 entry (main_window adds it)."""
+    action = QAction("恢复内置数据(&R)…", window)
+    action.setStatusTip("删除已导入的数据包，改用随程序发布的政策数据")
+    action.triggered.connect(lambda _checked=False: restore_bundled(window))
+    window.act_restore_bundled = action
+    return action

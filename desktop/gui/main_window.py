@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
+from desktop.gui import datapack_action
 from desktop.gui.answer_editors import format_answer
 from desktop.session.citations import CitationIndex
 from desktop.session.consultation import Consultation, Evaluation
@@ -197,6 +198,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         view_menu.addAction(self.act_back)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(self.act_import_pack)
+        help_menu.addAction(datapack_action.restore_bundled_action(self))  # 恢复内置数据
         help_menu.addSeparator()
         help_menu.addAction(self.act_about)
 

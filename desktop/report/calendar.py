@@ -9,11 +9,14 @@ deterministic: stable UIDs, DTSTAMP from the evaluation date.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from icalendar import Calendar, Event
 
 from desktop.atomic import write_bytes_atomic
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def calendar_events(report) -> list[tuple[dt.date, str, str, str]]:
@@ -31,20 +34,26 @@ def calendar_events(report) -> list[tuple[dt.date, str, str, str]]:
     return sorted(events)
 
 
+def _text(value: object) -> str:
+    """Text that has a UTF-8 form: a lone surrogate (a damaged pasted character) becomes U+FFFD."""
+    return LONE_SURROGATE.sub("\ufffd", str(value))
+
+
 def render_ics(report) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//Policy Desk//惠企政策通//ZH")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"惠企政策日程 - {report.profile.get('name') or '企业'}")
+    cal.add("x-wr-calname", _text(f"惠企政策日程 - {report.profile.get('name') or '企业'}"))
     stamp = dt.datetime.combine(report.as_of, dt.time(0, 0), tzinfo=dt.timezone.utc)
     for day, summary, description, uid in calendar_events(report):
         event = Event()
-        event.add("uid", uid)
+        event.add("uid", _text(uid))
         event.add("dtstamp", stamp)
         event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))
-        event.add("summary", summary)
-        event.add("description", description)
+        if day < dt.date.max:  # an all-day event without DTEND lasts that day (RFC 5545 3.6.1)
+            event.add("dtend", day + dt.timedelta(days=1))
+        event.add("summary", _text(summary))
+        event.add("description", _text(description))
         cal.add_component(event)
     return cal.to_ical()
 

@@ -20,6 +20,7 @@ from desktop.rules.conditions import ConditionError, FactInfo, Node, parse_condi
 FACT_TYPES = ("bool", "int", "number", "choice", "multi", "string", "date")
 MAX_PROFILE_BYTES = 1_000_000  # a profile is a few kB; anything larger is not a profile
 MAX_STRING = 500
+MAX_NUMBER = 10**15  # far beyond any head count or revenue; keeps every number a finite float
 
 # Derived facts: computed from the answers (desktop.rules.derived), never asked.
 DERIVED_FACTS: dict[str, FactInfo] = {
@@ -250,6 +251,8 @@ def _coerce(q: Question, value: Any) -> Any:
             raise fail("数字")
         if isinstance(value, float) and not math.isfinite(value):
             raise fail("有限的数字")
+        if abs(value) > MAX_NUMBER:
+            raise fail("合理范围内的数字（绝对值不超过 10 的 15 次方）")
         if kind == "int" and (isinstance(value, float) and not value.is_integer()):
             raise fail("整数")
         if q.minimum is not None and value < q.minimum:
@@ -280,4 +283,6 @@ def _coerce(q: Question, value: Any) -> Any:
         raise fail("文字")
     if len(value) > MAX_STRING:
         raise fail(f"不超过 {MAX_STRING} 字的文字")
+    if any("\ud800" <= ch <= "\udfff" for ch in value):  # a lone surrogate cannot be saved or printed
+        raise fail("有效的文字（其中有损坏的字符，可能来自复制粘贴，请删除后重新输入）")
     return value

@@ -93,6 +93,8 @@ class Consultation:
     def set_answer(self, fact: str, value: Any) -> bool:
         """Record an answer (None clears it); True when something changed."""
         changed = False
+        if isinstance(value, str):  # a damaged pasted character (lone surrogate) becomes U+FFFD: savable, printable
+            value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
         if fact in self.skipped:
             self.skipped.remove(fact)
             changed = True
