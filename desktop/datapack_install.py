@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop.atomic import WriteError, atomic_target, write_bytes_atomic
-from desktop.datapack_format import (DB_NAME, MANIFEST_NAME, MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, Manifest,
-                                     PackError, extract_verified, read_manifest, sha256_file)
-from desktop.datapack_signing import SIGNATURE_NAME, SigningError, verify_manifest
+from desktop.datapack_format import (DB_NAME, Manifest,
+                                     PackError, extract_verified, read_manifest)
+from desktop.datapack_trust import _record_paths, trusted_installed_version
 from desktop.paths import bundled_db_path, installed_db_path, parse_data_version, read_data_version
 
 
@@ -101,32 +101,6 @@ def current_data_version(target: Path | None = None) -> str | None:
         if best is None or key > best[0]:
             best = (key, version)
     return best[1] if best else None
-
-
-def _record_paths(target: Path) -> tuple[Path, Path]:
-    return target.with_name(MANIFEST_NAME), target.with_name(SIGNATURE_NAME)
-
-
-def trusted_installed_version(target: Path | None = None) -> str | None:
-    """The data version of the installed database if its signed record checks out, else None.
-
-    The record is the pack's manifest and signature, kept beside the database: the signature must
-    verify with a trusted key and the database must still match the manifest's size and SHA-256.
-    """
-    target = Path(target) if target else installed_db_path()
-    manifest_path, signature_path = _record_paths(target)
-    try:
-        if not target.is_file():
-            return None
-        raw = manifest_path.read_bytes()[: MAX_MANIFEST_BYTES + 1]
-        signature = signature_path.read_bytes()[: MAX_SIGNATURE_BYTES + 1]
-        verify_manifest(raw, signature)
-        manifest = Manifest.from_json(json.loads(raw.decode("utf-8")))
-        if target.stat().st_size != manifest.size or sha256_file(target) != manifest.sha256:
-            return None
-    except (OSError, ValueError, RecursionError, SigningError, PackError):
-        return None
-    return manifest.data_version
 
 
 def _write_failed(folder: Path, exc: OSError) -> PackError:

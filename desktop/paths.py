@@ -82,32 +82,8 @@ def read_data_version(path: Path) -> str | None:
         conn.close()
 
 
-def _version_key(path: Path) -> tuple[int, ...] | None:
+def version_key(path: Path) -> tuple[int, ...] | None:
     try:
         return parse_data_version(read_data_version(path))
     except ValueError:
         return None
-
-
-def active_db_path() -> Path:
-    """The database the app reads: the trusted imported data pack or the bundled one, whichever is newer.
-
-    An app upgrade that ships newer data is therefore not shadowed by an old pack; an installed
-    pack that cannot be read, or whose signed record does not check out, is ignored (the bundled
-    data still works). On equal versions the bundled database wins.
-    """
-    override = os.environ.get("POLICY_DESK_DB")
-    if override:
-        return Path(override)
-    from desktop.datapack import trusted_installed_version  # it imports this module
-
-    bundled = bundled_db_path()
-    installed = installed_db_path()
-    try:
-        installed_version = parse_data_version(trusted_installed_version(installed))
-    except ValueError:
-        return bundled
-    bundled_version = _version_key(bundled)
-    if bundled_version is None or installed_version > bundled_version:
-        return installed
-    return bundled

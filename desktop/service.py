@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from desktop.library.db import DocumentRow, Library, LibraryError, SectionRow, locate_all
-from desktop.paths import active_db_path
+from desktop.datapack_trust import active_db_path
 from desktop.rules.engine import STATUS_LABELS, STATUSES, Engine, MeasureResult
 from desktop.rules.facts import ProfileError, Question, Questionnaire, read_profile_file
 from desktop.rules.measures import KIND_GROUPS, Measure

@@ -22,7 +22,8 @@ import pytest
 from desktop import datapack, paths
 from desktop.cli import main
 from desktop.datapack import PackError, import_pack, read_manifest, verify_pack, write_pack
-from desktop.paths import active_db_path, parse_data_version
+from desktop.datapack_trust import active_db_path
+from desktop.paths import parse_data_version
 from packkeys import TEST_SIGN_KEY, trust_test_key
 
 ROOT_DIR = Path(__file__).resolve().parent.parent

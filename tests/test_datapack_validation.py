@@ -16,7 +16,7 @@ import pytest
 from desktop import datapack_format
 from desktop.cli import main
 from desktop.datapack import PackError, format_changelog, import_pack, verify_pack
-from desktop.paths import active_db_path
+from desktop.datapack_trust import active_db_path
 from test_datapack import data_dir, folder_state, make_db, packs, rezip, sha  # noqa: F401
 
 
