@@ -10,7 +10,8 @@ from pathlib import Path
 
 from desktop.datapack_format import MANIFEST_NAME, MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, Manifest, PackError, sha256_file
 from desktop.datapack_signing import SIGNATURE_NAME, SigningError, verify_manifest
-from desktop.paths import bundled_db_path, installed_db_path, parse_data_version, version_key
+from desktop import paths  # looked up at call time, so the tests can point it at their own folders
+from desktop.paths import parse_data_version, version_key
 
 
 def _record_paths(target: Path) -> tuple[Path, Path]:
@@ -23,7 +24,7 @@ def trusted_installed_version(target: Path | None = None) -> str | None:
     The record is the pack's manifest and signature, kept beside the database: the signature must
     verify with a trusted key and the database must still match the manifest's size and SHA-256.
     """
-    target = Path(target) if target else installed_db_path()
+    target = Path(target) if target else paths.installed_db_path()
     manifest_path, signature_path = _record_paths(target)
     try:
         if not target.is_file():
@@ -49,8 +50,8 @@ def active_db_path() -> Path:
     override = os.environ.get("POLICY_DESK_DB")
     if override:
         return Path(override)
-    bundled = bundled_db_path()
-    installed = installed_db_path()
+    bundled = paths.bundled_db_path()
+    installed = paths.installed_db_path()
     try:
         installed_version = parse_data_version(trusted_installed_version(installed))
     except ValueError:
