@@ -1,0 +1,139 @@
+"""The desk interview: 25 questions at most, by value, nothing irrelevant or presumptive."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from desktop.rules.facts import read_profile_file
+from desktop.rules.questions import MAX_QUESTIONS, interview, open_questions
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2022, 7, 1)
+EXAMPLES = sorted(p.name for p in (ROOT / "examples").glob("*.json") if p.name != "empty.json")
+
+
+def replay(engine, full: dict, as_of=AS_OF):
+    """Answer the interview from ``full``; a fact it lacks is answered 不确定. Returns (profile, asked, states)."""
+    profile: dict = {}
+    unsure: list[str] = []
+    asked: list[str] = []
+    states = []
+    while True:
+        state = interview(engine, profile, as_of, unsure=unsure)
+        states.append(state)
+        if state.done:
+            return profile, unsure, asked, states
+        fact = state.next[0].question.fact
+        assert fact not in asked, f"{fact} asked twice"
+        asked.append(fact)
+        if fact in full:
+            profile[fact] = full[fact]
+        else:
+            unsure.append(fact)
+
+
+def company_facing_applies(engine, profile):
+    return {r.id for r in engine.evaluate(profile, AS_OF) if r.status == "applies" and not r.measure.programme_level}
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_interview_finds_what_the_full_profile_finds(engine, name):
+    full = read_profile_file(ROOT / "examples" / name, engine.questionnaire)
+    profile, unsure, asked, states = replay(engine, full)
+    assert len(asked) <= MAX_QUESTIONS
+    want = company_facing_applies(engine, full)
+    got = company_facing_applies(engine, profile)
+    assert want, name
+    assert len(want & got) >= 0.9 * len(want), (name, sorted(want - got))
+    # Found is found: the interview's profile never makes something apply that the full one does not.
+    assert got <= want | company_facing_applies(engine, {**full, **profile})
+    # The counter of remaining questions never rises by more than a few.
+    counts = [s.remaining for s in states]
+    assert all(b - a <= 3 for a, b in zip(counts, counts[1:])), counts
+    assert states[-1].remaining == 0
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_intake_comes_first(engine, name):
+    full = read_profile_file(ROOT / "examples" / name, engine.questionnaire)
+    _, _, asked, _ = replay(engine, full)
+    assert asked[0] == "industries"
+    assert {"district", "ownership", "employees"} <= set(asked[:6]), asked[:6]
+
+
+def _asked(engine, full):
+    return replay(engine, full)[2]
+
+
+def test_software_firm_in_haidian_is_not_asked_irrelevant_things(engine):
+    full = read_profile_file(ROOT / "examples" / "software_sme_haidian.json", engine.questionnaire)
+    asked = set(_asked(engine, full))
+    proposed = {q.question.fact for q in open_questions(engine, full, AS_OF) if q.worth_asking}
+    for facts in (asked, proposed):
+        assert "in_economic_dev_zone" not in facts  # 亦庄 is in 大兴/通州, not 海淀
+        assert not {f for f in facts if f.startswith(("broadcast_", "medical_", "comp_", "fdi_"))}, facts
+        assert "issues_prepaid_cards" not in facts
+
+
+def test_haidian_rules_out_yizhuang(engine):
+    facts = engine.facts_of({"district": "海淀区"})
+    assert not facts["in_economic_dev_zone"]
+    assert "in_economic_dev_zone" not in {q.question.fact for q in open_questions(engine, {"district": "海淀区"}, AS_OF)}
+    daxing = {q.question.fact for q in open_questions(engine, {"district": "大兴区", "industries": ["manufacturing"]}, AS_OF)}
+    assert "in_economic_dev_zone" in daxing
+
+
+@pytest.mark.parametrize("name", ["retail_pharmacy.json", "private_clinic.json"])
+def test_no_pending_penalty_is_presumed(engine, name):
+    full = read_profile_file(ROOT / "examples" / name, engine.questionnaire)
+    profile = {k: v for k, v in full.items() if k != "medical_insurance_penalty_notice"}
+    proposed = {q.question.fact for q in open_questions(engine, profile, AS_OF)}
+    assert "medical_insurance_proposed_fine_wan" not in proposed
+    assert "medical_insurance_proposed_fine_wan" not in _asked(engine, full)
+    # Only a company that says it received a penalty notice is asked the proposed amount.
+    noticed = {q.question.fact for q in open_questions(engine, {**profile, "medical_insurance_penalty_notice": True}, AS_OF)}
+    assert "medical_insurance_proposed_fine_wan" in noticed
+
+
+def test_a_filed_clinic_is_not_asked_whether_it_is_a_township_health_centre(engine):
+    full = read_profile_file(ROOT / "examples" / "private_clinic.json", engine.questionnaire)
+    profile = {**full, "clinic_status": "filed"}
+    profile.pop("medical_community_centre", None)
+    assert "medical_community_centre" not in {q.question.fact for q in open_questions(engine, profile, AS_OF)}
+    assert engine.facts_of(profile)["medical_community_centre"] is not True
+
+
+def test_private_firm_gets_no_foreign_investment_only_question(engine):
+    for name in EXAMPLES:
+        full = read_profile_file(ROOT / "examples" / name, engine.questionnaire)
+        assert full.get("ownership") == "private"
+        asked = _asked(engine, full)
+        assert not [f for f in asked if f.startswith("fdi_")], (name, asked)
+
+
+def test_programme_level_measures_never_drive_a_question(engine):
+    from desktop.rules.questions import measure_value
+
+    directions = [m for m in engine.measures if m.programme_level]
+    assert directions and all(measure_value(m) == 0 for m in directions)
+    # A question bearing only on directions is not worth asking.
+    for oq in open_questions(engine, {"industries": ["software_it"]}, AS_OF):
+        if all(engine.by_id[i].programme_level for i in oq.measure_ids):
+            assert oq.value == 0 and not oq.worth_asking
+
+
+def test_money_outweighs_services(engine):
+    from desktop.rules.questions import measure_value
+
+    by_kind = {}
+    for m in engine.measures:
+        by_kind.setdefault((m.kind, bool(m.amounts), m.programme_level), measure_value(m))
+    assert by_kind[("subsidy", True, False)] >= 5 * by_kind[("service", False, False)]
+
+
+def test_unsure_facts_are_not_proposed_again(engine):
+    profile = {"industries": ["catering"], "district": "朝阳区"}
+    first = open_questions(engine, profile, AS_OF)[0].question.fact
+    again = {q.question.fact for q in open_questions(engine, {**profile, "_unsure": [first]}, AS_OF)}
+    assert first not in again
