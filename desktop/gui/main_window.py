@@ -308,14 +308,15 @@ class MainWindow(DeskWorkflow, QMainWindow):
             counts = ev.report.counts() if ev else {}
             answered = len([k for k in c.effective_profile(self.data.engine) if k != "name"])
             self.questionnaire.show_finished(
-                summary_html(c.company, answered, len(c.skipped), counts, c.as_of.isoformat()),
+                summary_html(c.company, answered, len(c.skipped), counts, c.as_of.isoformat(),
+                             to_confirm=ev.to_confirm if ev else []),
                 skipped=len(c.skipped), can_go_back=c.can_go_back)
             return
         question = self.questions[fact]
         open_q = next((oq for oq in ev.open if oq.question.fact == fact), None) if ev else None
         titles = {m.id: m.title for m in self.data.engine.measures}
         related = [titles.get(mid, mid) for mid in (open_q.measure_ids if open_q else [])]
-        remaining = len([f for f in (ev.open_facts if ev else []) if f != fact])
+        remaining = ev.remaining_after(fact) if ev else 0
         number, _shown = c.position_label()
         self.questionnaire.show_question(question, c.answers.get(fact), skipped=fact in c.skipped, number=number,
                                          remaining=remaining, related=related, can_go_back=c.can_go_back)

@@ -94,6 +94,7 @@ def _class_of(figures: Mapping[str, Any], thresholds: Mapping[str, Mapping[str, 
 def derive(profile: Mapping[str, Any], standard: SizeStandard) -> dict[str, Any]:
     """Return the profile with the derived facts added (unknown ones left out)."""
     out = dict(profile)
+    _mirror_childcare(out)
     classes = standard.possible_sizes(profile)
     if not classes:
         return out
@@ -106,3 +107,12 @@ def derive(profile: Mapping[str, Any], standard: SizeStandard) -> dict[str, Any]
         elif not classes & members:
             out[fact] = False
     return out
+
+
+def _mirror_childcare(facts: dict[str, Any]) -> None:
+    """托育 is asked twice (bizenv_trades: childcare and childcare_provider); one answer settles both."""
+    trades = facts.get("bizenv_trades")
+    if isinstance(trades, list) and "childcare" in trades and facts.get("childcare_provider") is None:
+        facts["childcare_provider"] = True
+    if facts.get("childcare_provider") is True and isinstance(trades, list) and "childcare" not in trades:
+        facts["bizenv_trades"] = [t for t in trades if t != "none"] + ["childcare"]
