@@ -119,7 +119,7 @@ def cmd_match(args) -> int:
     if args.what_if:
         from desktop.rules.whatif import what_if
 
-        unlocks = what_if(data.engine, profile, as_of)
+        unlocks = what_if(data.engine, profile, as_of, include_relocation=args.relocation)
     if args.pdf:
         from desktop.report.checklist import write_checklist_pdf
 
@@ -215,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ics", help="同时导出截止日期日历（.ics）")
     p.add_argument("--officer", help="清单上的咨询人员姓名（可选）")
     p.add_argument("--what-if", action="store_true", help="列出可争取的政策（改变某项条件后可适用）")
+    p.add_argument("--relocation", action="store_true", help="与 --what-if 同用：也考虑迁址（迁入自贸试验区、中关村园区、经开区）")
     p.set_defaults(func=cmd_match)
 
     p = sub.add_parser("questions", help="列出仍会影响结果的问题，最重要的在前")

@@ -254,6 +254,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.results_view.question_requested.connect(self.goto_question)
         self.timeline_view.canvas.measure_clicked.connect(self.show_measure)
         self.whatif_view.measure_requested.connect(self.show_measure)
+        self.whatif_view.relocation_toggled.connect(self._relocation_toggled)
         self.reader_view.measure_requested.connect(self.show_measure)
         self.search_view.hit_opened.connect(self.open_hit)
         self.search_view.status_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
@@ -425,6 +426,14 @@ class MainWindow(DeskWorkflow, QMainWindow):
         unlocks = self.evaluation.unlocks
         self.whatif_view.set_unlocks(unlocks)
         self.right_tabs.setTabText(self.WHATIF, f"可争取的政策（{len(unlocks)}）")
+
+    def _relocation_toggled(self, on: bool) -> None:
+        """含迁址: what-if also tries moving into a zone (自贸区, 中关村, 经开区)."""
+        self.consultation.include_relocation = on
+        if self.evaluation is not None:
+            self.evaluation.set_relocation(on)
+        self._whatif_stale = True
+        self._update_whatif()
 
     def show_measure(self, measure_id: str) -> None:
         self.show_tab(self.RESULTS)

@@ -184,24 +184,47 @@ def build_questionnaire(pages: list[dict]) -> Questionnaire:
                 page_ask_if=page_conditions[id(page)],
                 minimum=q.get("min"),
                 maximum=q.get("max"),
-                actionable=_actionable(q, where=f"{page.get('_file')}: {q['fact']}"),
+                actionable=_actionable(q, infos, where=f"{page.get('_file')}: {q['fact']}"),
             )
         )
     return Questionnaire(questions)
 
 
-def _actionable(q: Mapping[str, Any], where: str) -> Mapping[str, Any] | None:
+def _actionable(q: Mapping[str, Any], infos: Mapping[str, FactInfo], where: str) -> Mapping[str, Any] | None:
+    """The what-if spec of a question (docs/facts.md, "What-if"): which changes are within reach.
+
+    ladder/reach: a choice moves up its ladder by at most ``reach`` rungs; a number by at most
+    ``reach`` (to a threshold some measure names). requires: per value, a condition the company must
+    meet for that change to be within reach. with: per value, facts that change together with it.
+    relocation: the change means moving the registered address (suggested only when asked for).
+    """
     spec = q.get("actionable")
     if spec in (None, False):
         return None
     if spec is True:
         spec = {}
-    if not isinstance(spec, Mapping) or q["type"] not in ("bool", "choice"):
-        raise ConditionError(f"{where}: 'actionable' is true or a mapping, on a bool or choice question")
+    if not isinstance(spec, Mapping) or q["type"] not in ("bool", "choice", "int", "number"):
+        raise ConditionError(f"{where}: 'actionable' is true or a mapping, on a bool, choice or number question")
+    if q["type"] in ("int", "number") and not isinstance(spec.get("reach"), (int, float)):
+        raise ConditionError(f"{where}: a number question's actionable needs 'reach' (how far the company can raise it)")
     ladder = spec.get("ladder")
     if ladder is not None and (not isinstance(ladder, list) or any(v not in (q.get("choices") or {}) for v in ladder)):
         raise ConditionError(f"{where}: actionable.ladder lists choices of the question, lowest first")
-    return dict(spec)
+    out = dict(spec)
+    requires = spec.get("requires") or {}
+    if not isinstance(requires, Mapping):
+        raise ConditionError(f"{where}: actionable.requires maps a value to a condition")
+    out["requires"] = {str(k): parse_condition(v, infos, f"{where}: actionable.requires.{k}") for k, v in requires.items()}
+    coupled = spec.get("with") or {}
+    if not isinstance(coupled, Mapping) or not all(isinstance(v, Mapping) for v in coupled.values()):
+        raise ConditionError(f"{where}: actionable.with maps a value to the facts that change with it")
+    for value, facts in coupled.items():
+        for fact, fact_value in facts.items():
+            info = infos.get(fact)
+            if info is None or (info.choices and fact_value not in info.choices):
+                raise ConditionError(f"{where}: actionable.with.{value}: {fact}={fact_value!r} is not a fact and choice")
+    out["with"] = {str(k): dict(v) for k, v in coupled.items()}
+    return out
 
 
 def load_questionnaire(folder: Path) -> Questionnaire:

@@ -35,6 +35,7 @@ class Evaluation:
     engine: Engine
     _unlocks: list[Unlock] | None = None
     state: Interview | None = None
+    include_relocation: bool = False  # what-if also tries moving the registered address (含迁址)
 
     @property
     def open_facts(self) -> list[str]:
@@ -59,8 +60,13 @@ class Evaluation:
         """What-if (可争取的政策), computed on first use: it costs more than the match itself."""
         if self._unlocks is None:
             r = self.report
-            self._unlocks = what_if(self.engine, r.profile, r.as_of, r.results)
+            self._unlocks = what_if(self.engine, r.profile, r.as_of, r.results, self.include_relocation)
         return self._unlocks
+
+    def set_relocation(self, on: bool) -> None:
+        if on != self.include_relocation:
+            self.include_relocation = on
+            self._unlocks = None
 
     @property
     def unlocks_ready(self) -> bool:
@@ -78,6 +84,7 @@ class Consultation:
     as_of: dt.date = field(default_factory=dt.date.today)
     path: Path | None = None
     dirty: bool = False
+    include_relocation: bool = False  # the what-if tab's 含迁址 box
 
     # ------------------------------------------------------------------ facts
 
@@ -102,7 +109,8 @@ class Consultation:
         profile = self.effective_profile(data.engine)
         report = data.match(profile, self.as_of)
         state = interview(data.engine, profile, self.as_of, report.results, unsure=self.skipped)
-        return Evaluation(report, list(state.next), data.engine, state=state)
+        return Evaluation(report, list(state.next), data.engine, state=state,
+                          include_relocation=self.include_relocation)
 
     # ------------------------------------------------------------------ answering
 
