@@ -27,11 +27,10 @@ from desktop.rules.facts import DERIVED_FACTS, Question
 from desktop.rules.measures import Measure
 
 MONEY_KINDS = ("subsidy", "award", "tax_relief", "fee_reduction", "financing")
-PROCEDURE_KINDS = ("filing", "licence", "commitment")
 
 # The desk interview: these come first, in this order, whenever they can change a result.
 INTAKE = ("industries", "main_industry", "district", "ownership", "employees", "annual_revenue_wan",
-          "total_assets_wan", "pays_housing_fund")
+          "total_assets_wan", "vat_taxpayer", "pays_housing_fund")
 # Questions a company's industry or earlier answers opened (prepaid cards for a restaurant, 医保 for
 # a pharmacy) come before general ones of similar value.
 OPENED_BOOST = 2.5
@@ -40,6 +39,9 @@ _ANY_COMPANY = {"industries": [], "employees": 1, "is_sme": True, "is_small_micr
 # A question worth less than this (a few services, a procedure without deadline) is minor:
 # the interview does not ask it, the checklist lists it as to be confirmed.
 MIN_VALUE = 12.0
+# A question the company's industry opened is worth asking for less: a pharmacy's 医保定点
+# conditions (months at the address, a contracted pharmacist, two managers) are its consultation.
+MIN_VALUE_OPENED = 8.0
 MAX_QUESTIONS = 25  # the desk consultation's budget; answers and "不确定" both count
 
 
@@ -53,7 +55,9 @@ def measure_value(measure: Measure) -> float:
         return 6.0
     if measure.kind == "obligation":
         return 6.0 if (measure.deadline or measure.amounts) else 2.0
-    if measure.kind in PROCEDURE_KINDS:
+    if measure.kind in ("licence", "commitment"):
+        return 6.0  # operating without the licence is itself a breach
+    if measure.kind == "filing":
         return 4.0 if (measure.deadline or measure.amounts) else 2.0
     return 1.0  # service
 
@@ -84,7 +88,9 @@ class OpenQuestion:
 
     @property
     def worth_asking(self) -> bool:
-        return self.value >= MIN_VALUE or (self.intake and self.value > 0)
+        if self.intake:
+            return self.value > 0
+        return self.value >= (MIN_VALUE_OPENED if self.opened else MIN_VALUE)
 
     def to_json(self) -> dict[str, Any]:
         q = self.question
@@ -180,7 +186,8 @@ def open_questions(
 
     def rank(oq: OpenQuestion) -> tuple:
         intake = oq.intake and oq.value > 0
-        return (0 if intake else 1, intake_rank.get(oq.question.fact, 0) if intake else -oq.value,
+        tier = 0 if intake else 1 if (oq.opened and oq.worth_asking) else 2
+        return (tier, intake_rank.get(oq.question.fact, 0) if intake else -oq.value,
                 -len(oq.settles), oq.question.page_order, oq.question.order)
 
     return sorted(weight.values(), key=rank)
