@@ -34,7 +34,7 @@ DERIVED_FACTS: dict[str, FactInfo] = {
 }
 
 
-# Facts asked twice under two names, reconciled (docs/facts.md, "Reconciled duplicates"): a saved
+# Facts asked twice under two names, reconciled (docs/interview.md, "Reconciled duplicates"): a saved
 # profile may still carry the old key; it is read as the kept fact. Each entry maps an old value to
 # the kept fact's value; an old value with no counterpart (None) is dropped, so the kept question is
 # asked again rather than guessed.
@@ -191,7 +191,7 @@ def build_questionnaire(pages: list[dict]) -> Questionnaire:
 
 
 def _actionable(q: Mapping[str, Any], infos: Mapping[str, FactInfo], where: str) -> Mapping[str, Any] | None:
-    """The what-if spec of a question (docs/facts.md, "What-if"): which changes are within reach.
+    """The what-if spec of a question (docs/interview.md, "What-if within reach"): which changes are within reach.
 
     ladder/reach: a choice moves up its ladder by at most ``reach`` rungs; a number by at most
     ``reach`` (to a threshold some measure names). requires: per value, a condition the company must
