@@ -138,3 +138,52 @@ def test_unsure_facts_are_not_proposed_again(engine):
     first = open_questions(engine, profile, AS_OF)[0].question.fact
     again = {q.question.fact for q in open_questions(engine, {**profile, "_unsure": [first]}, AS_OF)}
     assert first not in again
+
+
+def test_small_labour_dispatch_firm_size_is_derived_not_asked(engine):
+    profile = {"industries": ["hr_services"], "employees": 12, "district": "朝阳区", "ownership": "private"}
+    facts = engine.facts_of(profile)
+    assert facts["is_sme"] is True and facts["is_small_micro"] is True
+    assert "enterprise_size" not in facts  # small or micro: the assets decide which, and nothing asks
+    state = interview(engine, profile, AS_OF)
+    assert state.next[0].question.fact != "total_assets_wan"
+    sme_maybe = [r for r in engine.evaluate(profile, AS_OF)
+                 if r.status == "maybe" and {"is_sme", "is_small_micro"} & set(r.missing_facts)]
+    assert not sme_maybe
+
+
+def test_cli_questions_honours_unsure_and_reports_the_interview(db_path, capsys, tmp_path):
+    import json
+
+    from desktop.cli import main
+
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({"industries": ["catering"], "_unsure": ["district"]}), encoding="utf-8")
+    assert main(["--db", str(db_path), "questions", str(path), "--as-of", "2022-07-01", "--format", "json", "--all"]) == 0
+    facts = [q["fact"] for q in json.loads(capsys.readouterr().out)]
+    assert facts and "district" not in facts
+    assert main(["--db", str(db_path), "questions", str(path), "--as-of", "2022-07-01", "--format", "json", "--interview"]) == 0
+    state = json.loads(capsys.readouterr().out)
+    assert state["done"] is False and state["asked"] == 2 and state["remaining"] <= MAX_QUESTIONS - 2
+    assert "district" not in [q["fact"] for q in state["next"] + state["to_confirm"]]
+
+
+def test_old_internet_hospital_key_reads_as_the_route(engine):
+    from desktop.rules.facts import validate_profile
+
+    q = engine.questionnaire
+    assert "medical_has_internet_hospital" not in q.by_fact
+    no = validate_profile({"industries": ["healthcare_services"], "medical_has_internet_hospital": False}, q)
+    assert no["medical_internet_hospital_route"] == "none"
+    yes = validate_profile({"industries": ["healthcare_services"], "medical_has_internet_hospital": True}, q)
+    assert "medical_internet_hospital_route" not in yes  # the route is asked, not guessed
+    assert "medical_internet_hospital_route" in {
+        x.question.fact for x in open_questions(engine, {**yes, "medical_institution_type": "hospital"}, AS_OF)}
+
+
+def test_childcare_is_answered_once(engine):
+    facts = engine.facts_of({"industries": ["education_training"], "bizenv_trades": ["childcare"]})
+    assert facts["childcare_provider"] is True
+    asked = {x.question.fact for x in open_questions(
+        engine, {"industries": ["education_training"], "bizenv_trades": ["childcare"]}, AS_OF)}
+    assert "childcare_provider" not in asked
