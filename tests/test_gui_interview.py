@@ -112,3 +112,16 @@ def test_relocation_box_adds_zone_moves(qtbot, window, policy_data):
     facts = {u.fact for u in window.whatif_view.unlocks}
     assert facts & {"in_free_trade_zone", "in_zhongguancun"}
     _save(window, "whatif-relocation")
+
+
+def test_pharmacy_whatif_tab_shows_the_second_insurance_manager(qtbot, window):
+    assert window.open_profile(ROOT / "examples" / "retail_pharmacy.json", confirmed=True)
+    window.show_tab(window.WHATIF)
+    tree = window.whatif_view.tree
+    top = tree.topLevelItem(0)
+    assert "医保管理人员" in top.text(0)
+    children = [top.child(i).text(0) for i in range(top.childCount())]
+    assert any("医保定点" in c for c in children), children
+    assert not any("迁" in tree.topLevelItem(i).text(0) or "自由贸易" in tree.topLevelItem(i).text(0)
+                   for i in range(tree.topLevelItemCount()))
+    _save(window, "whatif-pharmacy")
