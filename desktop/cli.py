@@ -119,7 +119,7 @@ def cmd_match(args) -> int:
     if args.what_if:
         from desktop.service import what_if
 
-        unlocks = what_if(data.engine, profile, as_of)
+        unlocks = what_if(data.engine, profile, as_of, include_relocation=args.relocation)
     if args.pdf:
         from desktop.report.checklist import write_checklist_pdf
 
@@ -144,19 +144,36 @@ def cmd_match(args) -> int:
 
 
 def cmd_questions(args) -> int:
-    from desktop.service import open_questions
+    """The desk interview for a profile: the questions worth asking next, best first.
+
+    Facts in the file's ``_unsure`` list are not proposed again. ``--all`` adds the minor questions
+    (those that only touch directions or a few services); ``--interview`` prints the whole state
+    (done, remaining, next, to_confirm) as one JSON object.
+    """
+    from desktop.service import interview, read_profile_file
 
     data = _open(args)
-    profile = _read_profile(data, args.profile)
+    notes: dict = {}
+    profile = read_profile_file(Path(args.profile), data.questionnaire, notes)
     as_of = args.as_of or dt.date.today()
-    ranked = open_questions(data.engine, profile, as_of)
+    state = interview(data.engine, profile, as_of, unsure=notes.get("_unsure", []))
+    ranked = state.next + (state.to_confirm if args.all else [])
     if args.format == "json":
-        _print_json([q.to_json() for q in ranked])
+        _print_json(state.to_json() if args.interview else [q.to_json() for q in ranked])
         return 0
-    if not ranked:
-        print("没有需要继续回答的问题：所有政策的适用情况都已确定。")
-    for i, q in enumerate(ranked, 1):
+    if state.done:
+        print(f"问询可以结束：已回答或标为不确定 {state.asked} 题，余下的问题只涉及政策方向或次要事项。")
+    else:
+        print(f"还需询问约 {state.remaining} 题（已回答或标为不确定 {state.asked} 题），最重要的在前：")
+    for i, q in enumerate(state.next, 1):
         print(f"{i}. {q.question.text}（{q.question.fact}）：影响 {q.measure_count} 条政策")
+    confirm = [q for q in state.to_confirm if q.value > 0]
+    if confirm:
+        print("\n留待确认（不影响资金、处罚或期限类事项的判断）：")
+        for q in confirm if args.all else confirm[:10]:
+            print(f"- {q.question.text}（{q.question.fact}）")
+        if not args.all and len(confirm) > 10:
+            print(f"- ……等共 {len(confirm)} 项（--all 列出全部）")
     return 0
 
 
@@ -199,12 +216,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ics", help="同时导出截止日期日历（.ics）")
     p.add_argument("--officer", help="清单上的咨询人员姓名（可选）")
     p.add_argument("--what-if", action="store_true", help="列出可争取的政策（改变某项条件后可适用）")
+    p.add_argument("--relocation", action="store_true", help="与 --what-if 同用：也考虑迁址（迁入自贸试验区、中关村园区、经开区）")
     p.set_defaults(func=cmd_match)
 
     p = sub.add_parser("questions", help="列出仍会影响结果的问题，最重要的在前")
     p.add_argument("profile")
     p.add_argument("--as-of", type=_date)
     p.add_argument("--format", choices=("json", "text"), default="text")
+    p.add_argument("--all", action="store_true", help="同时列出只涉及政策方向或次要事项的问题")
+    p.add_argument("--interview", action="store_true", help="JSON：输出问询状态（是否完成、约余题数、下一题、留待确认）")
     p.set_defaults(func=cmd_questions)
 
     p = sub.add_parser("gui", help="启动桌面程序")

@@ -15,9 +15,9 @@ from desktop.datapack_trust import active_db_path
 from desktop.rules.engine import STATUS_LABELS, STATUSES, Engine, MeasureResult
 from desktop.rules.facts import ProfileError, Question, Questionnaire, read_profile_file
 from desktop.rules.measures import KIND_GROUPS, Measure
-from desktop.rules.questions import gate_state, open_questions
+from desktop.rules.questions import gate_state, interview, open_questions
 from desktop.rules.store import load_engine_from_db
-from desktop.rules.whatif import Unlock, what_if
+from desktop.rules.whatif import DIRECTION_LABEL, Unlock, status_label, what_if
 
 __all__ = [
     "PolicyData", "MatchReport", "open_data",
@@ -26,7 +26,8 @@ __all__ = [
     "LibraryError", "Library", "DocumentRow", "SectionRow", "locate_all",
     "STATUS_LABELS", "STATUSES", "MeasureResult", "KIND_GROUPS", "Measure",
     "ProfileError", "Question", "Questionnaire", "read_profile_file",
-    "gate_state", "open_questions", "Unlock", "what_if", "write_measures_doc",
+    "gate_state", "interview", "open_questions", "DIRECTION_LABEL", "Unlock", "status_label", "what_if",
+    "write_measures_doc",
 ]
 
 

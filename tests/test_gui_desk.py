@@ -37,7 +37,7 @@ def test_save_and_reopen_gives_identical_results(qtbot, window, policy_data, tmp
     # The file is a plain profile that the command line reads, plus the app's notes.
     assert read_profile_file(path, policy_data.questionnaire) == answers
     raw = json.loads(path.read_text(encoding="utf-8"))
-    assert raw["_as_of"] == AS_OF.isoformat() and raw["_skipped"] == skipped
+    assert raw["_as_of"] == AS_OF.isoformat() and raw["_unsure"] == skipped
 
     window.act_new.trigger()
     assert window.consultation.answers == {} and window.questionnaire.name_edit.text() == ""

@@ -10,12 +10,12 @@ ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2022, 7, 1)
 
 
-def test_empty_profile_asks_the_broad_questions_first(engine):
+def test_empty_profile_asks_the_intake_first(engine):
     ranked = open_questions(engine, {}, AS_OF)
     assert ranked
-    counts = [q.measure_count for q in ranked]
-    assert counts == sorted(counts, reverse=True)
-    assert ranked[0].measure_count >= 50
+    assert ranked[0].question.fact == "industries"
+    rest = [q.value for q in ranked if not q.intake]
+    assert rest == sorted(rest, reverse=True)
     # Facts no measure depends on are never asked.
     assert "registered_year" not in {q.question.fact for q in ranked}
     assert "name" not in {q.question.fact for q in ranked}

@@ -5,7 +5,9 @@ import json
 from pathlib import Path
 
 from desktop.rules.facts import read_profile_file
-from desktop.rules.whatif import what_if
+import pytest
+
+from desktop.rules.whatif import status_label, what_if, within_reach
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2022, 7, 1)
@@ -47,9 +49,10 @@ def test_lower_tiers_are_only_told_about_higher_ones(policy_data):
 
 def test_free_trade_zone_change_shows_zone_only_measures(policy_data):
     profile = _profile(policy_data, "labour_dispatch_ftz.json", in_free_trade_zone=False)
-    unlocks = _by_change(what_if(policy_data.engine, profile, AS_OF))
+    assert ("in_free_trade_zone", True) not in _by_change(what_if(policy_data.engine, profile, AS_OF))
+    unlocks = _by_change(what_if(policy_data.engine, profile, AS_OF, include_relocation=True))
     ftz = unlocks.get(("in_free_trade_zone", True))
-    assert ftz is not None
+    assert ftz is not None and ftz.relocation
     for r in ftz.measures:
         assert "in_free_trade_zone" in r.measure.condition.facts()
     assert any("劳务派遣" in r.measure.title for r in ftz.measures) or ftz.measures
@@ -80,7 +83,7 @@ def test_every_suggested_measure_is_in_the_corpus(policy_data):
 def test_best_first_ordering(policy_data):
     profile = _profile(policy_data, "small_manufacturer.json")
     unlocks = what_if(policy_data.engine, profile, AS_OF)
-    keys = [(-len(u.measures), -u.money_stated) for u in unlocks]
+    keys = [(-u.money_stated, -len(u.usable)) for u in unlocks]
     assert keys == sorted(keys)
 
 
@@ -111,3 +114,84 @@ def test_zjtx_unlock_links_how_to_get_there(policy_data):
     profile = _profile(policy_data, "small_manufacturer.json")
     unlocks = _by_change(what_if(policy_data.engine, profile, AS_OF))
     assert [r.id for r in unlocks[("sme_tier", "specialised_sme")].how_to] == ["smeh-zjtx-tier-cultivation"]
+
+
+# ----------------------------------------------------------------------- within reach (issue 12)
+
+EXAMPLES = sorted(p.name for p in (ROOT / "examples").glob("*.json") if p.name != "empty.json")
+RELOCATION = {"in_free_trade_zone", "in_zhongguancun", "in_economic_dev_zone"}
+
+
+def test_pharmacy_is_told_about_the_second_insurance_manager(policy_data):
+    profile = _profile(policy_data, "retail_pharmacy.json")
+    assert profile["pharmacy_insurance_managers"] == 1
+    unlocks = what_if(policy_data.engine, profile, AS_OF)
+    second = _by_change(unlocks)[("pharmacy_insurance_managers", 2)]
+    assert "医保管理" in second.label
+    opened = {r.id: r.status for r in second.measures}
+    assert opened.get("rpd-designation-apply") == "applies", opened
+    assert unlocks[0] is second or second.money_stated >= unlocks[0].money_stated
+    # Nothing out of a pharmacy's reach.
+    facts = {u.fact for u in unlocks}
+    assert not facts & RELOCATION
+    assert not [u for u in unlocks if u.fact == "sme_tier" and u.value in ("little_giant", "single_champion")]
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_no_relocation_or_unreachable_recognition(policy_data, name):
+    profile = _profile(policy_data, name)
+    unlocks = what_if(policy_data.engine, profile, AS_OF)
+    assert not [u for u in unlocks if u.fact in RELOCATION or u.relocation], name
+    manufacturer = "manufacturing" in profile.get("industries", [])
+    for u in unlocks:
+        if u.fact == "sme_tier" and u.value == "single_champion":
+            assert manufacturer, name
+        for r in u.measures:
+            if r.measure.programme_level:
+                assert status_label(r) == "相关政策方向"
+
+
+def test_single_champion_only_for_manufacturers(policy_data):
+    software = _profile(policy_data, "software_sme_haidian.json", sme_tier="little_giant",
+                        zjtx_recognition="municipal_little_giant")
+    assert not [u for u in what_if(policy_data.engine, software, AS_OF) if u.value == "single_champion"]
+    sme_tier = policy_data.questionnaire.by_fact["sme_tier"]
+    maker = _profile(policy_data, "small_manufacturer.json")
+    assert within_reach(sme_tier, "single_champion", policy_data.engine.facts_of(maker))
+    assert not within_reach(sme_tier, "single_champion", policy_data.engine.facts_of(software))
+    pharmacy = _profile(policy_data, "retail_pharmacy.json")
+    assert not within_reach(sme_tier, "little_giant", policy_data.engine.facts_of(pharmacy))
+
+
+def test_coupled_recognitions_change_together(policy_data):
+    profile = _profile(policy_data, "software_sme_haidian.json")
+    giant = _by_change(what_if(policy_data.engine, profile, AS_OF)).get(("sme_tier", "little_giant"))
+    assert giant is not None
+    assert giant.changes == {"sme_tier": "little_giant", "zjtx_recognition": "municipal_little_giant"}
+
+
+def test_money_first_with_amounts(policy_data):
+    profile = _profile(policy_data, "small_manufacturer.json")
+    unlocks = what_if(policy_data.engine, profile, AS_OF)
+    zjtx = _by_change(unlocks)[("sme_tier", "specialised_sme")]
+    assert zjtx.money_stated >= 3
+    first = zjtx.measures[: zjtx.money_stated]
+    assert all(r.measure.amounts and r.measure.kind in ("subsidy", "award", "tax_relief", "fee_reduction", "financing")
+               for r in first)
+    # Directions come after everything the company can use.
+    kinds = [r.measure.programme_level for r in zjtx.measures]
+    assert kinds == sorted(kinds)
+    data = zjtx.to_json()
+    assert any("万元" in a for m in data["measures"] for a in m["amounts"])
+    assert all(m["status_label"] == "相关政策方向" for m in data["measures"] if m["programme_level"])
+
+
+def test_cli_relocation_flag(db_path, capsys):
+    from desktop.cli import main
+
+    path = str(ROOT / "examples" / "small_manufacturer.json")
+    main(["--db", str(db_path), "match", path, "--as-of", "2022-07-01", "--what-if", "--format", "json"])
+    without = {u["fact"] for u in json.loads(capsys.readouterr().out)["unlocks"]}
+    main(["--db", str(db_path), "match", path, "--as-of", "2022-07-01", "--what-if", "--relocation", "--format", "json"])
+    with_move = {u["fact"] for u in json.loads(capsys.readouterr().out)["unlocks"]}
+    assert not without & RELOCATION and with_move & RELOCATION

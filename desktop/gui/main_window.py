@@ -255,6 +255,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.results_view.question_requested.connect(self.goto_question)
         self.timeline_view.canvas.measure_clicked.connect(self.show_measure)
         self.whatif_view.measure_requested.connect(self.show_measure)
+        self.whatif_view.relocation_toggled.connect(self._relocation_toggled)
         self.reader_view.measure_requested.connect(self.show_measure)
         self.search_view.hit_opened.connect(self.open_hit)
         self.search_view.status_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
@@ -306,17 +307,18 @@ class MainWindow(DeskWorkflow, QMainWindow):
         fact = c.current
         ev = self.evaluation
         if fact is None or fact not in self.questions:
-            counts = ev.report.counts() if ev else {}
+            counts = section_counts(ev.report.results) if ev else {}  # the same numbers as the header
             answered = len([k for k in c.effective_profile(self.data.engine) if k != "name"])
             self.questionnaire.show_finished(
-                summary_html(c.company, answered, len(c.skipped), counts, c.as_of.isoformat()),
+                summary_html(c.company, answered, len(c.skipped), counts, c.as_of.isoformat(),
+                             to_confirm=ev.to_confirm if ev else []),
                 skipped=len(c.skipped), can_go_back=c.can_go_back)
             return
         question = self.questions[fact]
         open_q = next((oq for oq in ev.open if oq.question.fact == fact), None) if ev else None
         titles = {m.id: m.title for m in self.data.engine.measures}
         related = [titles.get(mid, mid) for mid in (open_q.measure_ids if open_q else [])]
-        remaining = len([f for f in (ev.open_facts if ev else []) if f != fact])
+        remaining = ev.remaining_after(fact) if ev else 0
         number, _shown = c.position_label()
         self.questionnaire.show_question(question, c.answers.get(fact), skipped=fact in c.skipped, number=number,
                                          remaining=remaining, related=related, can_go_back=c.can_go_back)
@@ -425,6 +427,14 @@ class MainWindow(DeskWorkflow, QMainWindow):
         unlocks = self.evaluation.unlocks
         self.whatif_view.set_unlocks(unlocks)
         self.right_tabs.setTabText(self.WHATIF, f"可争取的政策（{len(unlocks)}）")
+
+    def _relocation_toggled(self, on: bool) -> None:
+        """含迁址: what-if also tries moving into a zone (自贸区, 中关村, 经开区)."""
+        self.consultation.include_relocation = on
+        if self.evaluation is not None:
+            self.evaluation.set_relocation(on)
+        self._whatif_stale = True
+        self._update_whatif()
 
     def show_measure(self, measure_id: str) -> None:
         self.show_tab(self.RESULTS)

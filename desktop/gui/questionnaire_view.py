@@ -348,16 +348,26 @@ class AnswersView(QWidget):
             self.clear_requested.emit(fact)
 
 
-def summary_html(company: str, answered: int, skipped: int, counts: dict[str, int], as_of: str) -> str:
-    """The text of the finished page."""
+def summary_html(company: str, answered: int, skipped: int, counts: dict[str, int], as_of: str,
+                 to_confirm: list[str] | None = None) -> str:
+    """The text of the finished page: what was asked, the result, and what stays to be confirmed."""
     name = html.escape(company) if company else "（未填写企业名称）"
+    to_confirm = list(to_confirm or [])
+    if to_confirm:
+        shown = "".join(f"<li>{html.escape(t)}</li>" for t in to_confirm[:6])
+        more = f"<li>……等共 {len(to_confirm)} 项</li>" if len(to_confirm) > 6 else ""
+        rest = ("。余下的问题只涉及政策方向或次要事项，本次咨询不再询问；以下事项留待确认"
+                f"（在“全部回答”中随时可以补充）：</p><ul>{shown}{more}</ul><p>")
+    else:
+        rest = "。剩下的问题都不会再改变任何政策的判断，所以不再询问。"
     return (
         f"<h3>问卷已完成</h3>"
         f"<p>{name}：已回答 {answered} 个问题"
         + (f"，{skipped} 个标为“不确定”" if skipped else "")
-        + "。剩下的问题都不会再改变任何政策的判断，所以不再询问。</p>"
+        + rest + "</p>"
         f"<p>评估日期 <b>{html.escape(as_of)}</b>：适用 <b>{counts.get('applies', 0)}</b> 条，"
         f"可能适用 <b>{counts.get('maybe', 0)}</b> 条，"
-        f"已失效或未生效 {counts.get('expired', 0) + counts.get('not_yet_in_force', 0)} 条。</p>"
+        + (f"相关政策方向 {counts['direction']} 条，" if "direction" in counts else "")
+        + f"已失效或未生效 {counts.get('inactive', counts.get('expired', 0) + counts.get('not_yet_in_force', 0))} 条。</p>"
         "<p>在“全部回答”中可以查看和修改任何回答；结果会随之更新。</p>"
     )

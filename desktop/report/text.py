@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop.rules.engine import STATUS_LABELS, Engine
+from desktop.rules.whatif import status_label
 from desktop.rules.measures import KIND_GROUPS
 
 ORDER = ("applies", "maybe", "expired", "not_yet_in_force")
@@ -47,5 +48,5 @@ def format_report(report, engine: Engine, unlocks=None) -> str:
         for u in unlocks:
             lines.append(f"* 若{u.label}：可新增 {len(u.measures)} 条政策")
             for r in u.measures[:8]:
-                lines.append(f"  - {r.measure.title}（{STATUS_LABELS[r.status]}）")
+                lines.append(f"  - {r.measure.title}（{status_label(r)}）")
     return "\n".join(lines)

@@ -6,6 +6,8 @@ are kept as reviewable data in ``resources/reference/sme_size_standard.yaml``.
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -56,41 +58,61 @@ class SizeStandard:
         return len({self.industry_category.get(i) for i in industries}) > 1
 
     def size(self, profile: Mapping[str, Any]) -> str | None:
-        """The size class, or None where the answers do not decide it.
+        """The size class, or None where the answers do not decide it."""
+        classes = self.possible_sizes(profile)
+        return next(iter(classes)) if classes and len(classes) == 1 else None
 
-        Each tier needs every one of its thresholds met ("及以上"); a company below the small tier is
-        micro. An unanswered number leaves the class unknown unless the known numbers decide it.
+    def possible_sizes(self, profile: Mapping[str, Any]) -> set[str] | None:
+        """Every class the company can be in, whatever its unanswered figures; None without a category.
+
+        Each tier needs every one of its thresholds met ("及以上"); below the small tier a company is
+        micro. The class only rises with each figure, so trying every unanswered figure at its two
+        extremes (0 and beyond any threshold) covers every possible class: a 12-person
+        labour-dispatch firm is small or micro whatever its total assets.
         """
         category = self.category_of(profile)
         if category is None:
             return None
         thresholds = self.categories[category]
-        for tier in TIERS:
-            met = _all_met(profile, thresholds[tier])
-            if met is None:
-                return None
-            if met:
-                return tier
-        return "micro"
+        metrics = sorted({fact for tier in TIERS for fact in thresholds[tier]})
+        unknown = [f for f in metrics if not isinstance(profile.get(f), (int, float))]
+        classes: set[str] = set()
+        for extremes in itertools.product((0, math.inf), repeat=len(unknown)):
+            figures = {f: profile.get(f) for f in metrics}
+            figures.update(zip(unknown, extremes))
+            classes.add(_class_of(figures, thresholds))
+        return classes
 
 
-def _all_met(profile: Mapping[str, Any], minimums: Mapping[str, float]) -> bool | None:
-    unknown = False
-    for fact, minimum in minimums.items():
-        value = profile.get(fact)
-        if value is None:
-            unknown = True
-        elif value < minimum:
-            return False
-    return None if unknown else True
+def _class_of(figures: Mapping[str, Any], thresholds: Mapping[str, Mapping[str, float]]) -> str:
+    for tier in TIERS:
+        if all(figures[fact] >= minimum for fact, minimum in thresholds[tier].items()):
+            return tier
+    return "micro"
 
 
 def derive(profile: Mapping[str, Any], standard: SizeStandard) -> dict[str, Any]:
     """Return the profile with the derived facts added (unknown ones left out)."""
     out = dict(profile)
-    size = standard.size(profile)
-    if size is not None:
-        out["enterprise_size"] = size
-        out["is_sme"] = size != "large"
-        out["is_small_micro"] = size in ("small", "micro")
+    _mirror_childcare(out)
+    classes = standard.possible_sizes(profile)
+    if not classes:
+        return out
+    if len(classes) == 1:
+        out["enterprise_size"] = next(iter(classes))
+    # Whether it is an SME (or small/micro) can be settled before the exact class is.
+    for fact, members in (("is_sme", {"medium", "small", "micro"}), ("is_small_micro", {"small", "micro"})):
+        if classes <= members:
+            out[fact] = True
+        elif not classes & members:
+            out[fact] = False
     return out
+
+
+def _mirror_childcare(facts: dict[str, Any]) -> None:
+    """托育 is asked twice (bizenv_trades: childcare and childcare_provider); one answer settles both."""
+    trades = facts.get("bizenv_trades")
+    if isinstance(trades, list) and "childcare" in trades and facts.get("childcare_provider") is None:
+        facts["childcare_provider"] = True
+    if facts.get("childcare_provider") is True and isinstance(trades, list) and "childcare" not in trades:
+        facts["bizenv_trades"] = [t for t in trades if t != "none"] + ["childcare"]

@@ -35,6 +35,41 @@ DERIVED_FACTS: dict[str, FactInfo] = {
 }
 
 
+# Facts asked twice under two names, reconciled (docs/interview.md, "Reconciled duplicates"): a saved
+# profile may still carry the old key; it is read as the kept fact. Each entry maps an old value to
+# the kept fact's value; an old value with no counterpart (None) is dropped, so the kept question is
+# asked again rather than guessed.
+ALIASES: dict[str, tuple[str, Mapping[Any, Any]]] = {
+    # 15_medical_insurance asked a yes/no, 71_clinics_internet_hospitals asks the route: "yes" does not
+    # say which route, "no" is the route "不涉及互联网医院".
+    "medical_has_internet_hospital": ("medical_internet_hospital_route", {False: "none", True: None}),
+}
+
+
+def apply_aliases(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile with old fact names read as the kept ones (an answer under the kept name wins)."""
+    out = dict(data)
+    for old, (new, values) in ALIASES.items():
+        if old not in out:
+            continue
+        value = out.pop(old)
+        mapped = values.get(value) if isinstance(value, (bool, str)) else None
+        if mapped is not None and out.get(new) is None:
+            out[new] = mapped
+    return out
+
+
+def unsure_facts(data: Any, questionnaire: "Questionnaire") -> list[str]:
+    """The ``_unsure`` list of a raw profile (or the older ``_skipped``): known, unanswered facts only."""
+    if not isinstance(data, dict):
+        return []
+    raw = data.get("_unsure", data.get("_skipped"))
+    if not isinstance(raw, list):
+        return []
+    aliased = [ALIASES[f][0] if f in ALIASES else f for f in raw if isinstance(f, str)]
+    return [f for f in dict.fromkeys(aliased) if f in questionnaire.by_fact and data.get(f) is None]
+
+
 class ProfileError(ValueError):
     """A profile that cannot be used; the message names the field and says what is wrong."""
 
@@ -150,24 +185,47 @@ def build_questionnaire(pages: list[dict]) -> Questionnaire:
                 page_ask_if=page_conditions[id(page)],
                 minimum=q.get("min"),
                 maximum=q.get("max"),
-                actionable=_actionable(q, where=f"{page.get('_file')}: {q['fact']}"),
+                actionable=_actionable(q, infos, where=f"{page.get('_file')}: {q['fact']}"),
             )
         )
     return Questionnaire(questions)
 
 
-def _actionable(q: Mapping[str, Any], where: str) -> Mapping[str, Any] | None:
+def _actionable(q: Mapping[str, Any], infos: Mapping[str, FactInfo], where: str) -> Mapping[str, Any] | None:
+    """The what-if spec of a question (docs/interview.md, "What-if within reach"): which changes are within reach.
+
+    ladder/reach: a choice moves up its ladder by at most ``reach`` rungs; a number by at most
+    ``reach`` (to a threshold some measure names). requires: per value, a condition the company must
+    meet for that change to be within reach. with: per value, facts that change together with it.
+    relocation: the change means moving the registered address (suggested only when asked for).
+    """
     spec = q.get("actionable")
     if spec in (None, False):
         return None
     if spec is True:
         spec = {}
-    if not isinstance(spec, Mapping) or q["type"] not in ("bool", "choice"):
-        raise ConditionError(f"{where}: 'actionable' is true or a mapping, on a bool or choice question")
+    if not isinstance(spec, Mapping) or q["type"] not in ("bool", "choice", "int", "number"):
+        raise ConditionError(f"{where}: 'actionable' is true or a mapping, on a bool, choice or number question")
+    if q["type"] in ("int", "number") and not isinstance(spec.get("reach"), (int, float)):
+        raise ConditionError(f"{where}: a number question's actionable needs 'reach' (how far the company can raise it)")
     ladder = spec.get("ladder")
     if ladder is not None and (not isinstance(ladder, list) or any(v not in (q.get("choices") or {}) for v in ladder)):
         raise ConditionError(f"{where}: actionable.ladder lists choices of the question, lowest first")
-    return dict(spec)
+    out = dict(spec)
+    requires = spec.get("requires") or {}
+    if not isinstance(requires, Mapping):
+        raise ConditionError(f"{where}: actionable.requires maps a value to a condition")
+    out["requires"] = {str(k): parse_condition(v, infos, f"{where}: actionable.requires.{k}") for k, v in requires.items()}
+    coupled = spec.get("with") or {}
+    if not isinstance(coupled, Mapping) or not all(isinstance(v, Mapping) for v in coupled.values()):
+        raise ConditionError(f"{where}: actionable.with maps a value to the facts that change with it")
+    for value, facts in coupled.items():
+        for fact, fact_value in facts.items():
+            info = infos.get(fact)
+            if info is None or (info.choices and fact_value not in info.choices):
+                raise ConditionError(f"{where}: actionable.with.{value}: {fact}={fact_value!r} is not a fact and choice")
+    out["with"] = {str(k): dict(v) for k, v in coupled.items()}
+    return out
 
 
 def load_questionnaire(folder: Path) -> Questionnaire:
@@ -177,8 +235,11 @@ def load_questionnaire(folder: Path) -> Questionnaire:
 # --------------------------------------------------------------------------- profiles
 
 
-def read_profile_file(path: Path, questionnaire: Questionnaire) -> dict[str, Any]:
-    """Read and validate a profile JSON file; every problem is a ProfileError with a clear message."""
+def read_profile_file(path: Path, questionnaire: Questionnaire, notes: dict | None = None) -> dict[str, Any]:
+    """Read and validate a profile JSON file; every problem is a ProfileError with a clear message.
+
+    ``notes``, when given, receives the file's ``_unsure`` list (facts the company could not answer).
+    """
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -191,7 +252,10 @@ def read_profile_file(path: Path, questionnaire: Questionnaire) -> dict[str, Any
         raise ProfileError("档案文件不是 UTF-8 编码的 JSON 文本。") from None
     except OSError as exc:
         raise ProfileError(f"无法读取档案文件 {path}：{exc.strerror or exc}") from None
-    return parse_profile_text(text, questionnaire)
+    profile = parse_profile_text(text, questionnaire)
+    if notes is not None:
+        notes["_unsure"] = [f for f in unsure_facts(json.loads(text), questionnaire) if f not in profile]
+    return profile
 
 
 def parse_profile_text(text: str, questionnaire: Questionnaire) -> dict[str, Any]:
@@ -214,6 +278,7 @@ def validate_profile(data: Any, questionnaire: Questionnaire) -> dict[str, Any]:
     """
     if not isinstance(data, dict):
         raise ProfileError("企业档案必须是一个 JSON 对象（{…}）。")
+    data = apply_aliases(data)
     clean: dict[str, Any] = {}
     for key, value in data.items():
         if not isinstance(key, str):

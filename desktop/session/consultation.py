@@ -5,9 +5,11 @@ of questions shown, and an answer whose question is hidden by a later change (e.
 the district changes) is kept but left out of the *effective* profile used for matching and
 saving, so the results always equal ``policy-desk match`` on the saved file.
 
-The next question is the engine's best open question (desktop.rules.questions.open_questions)
-that was not skipped; questions that can change no result are never asked. "不确定 / 跳过" leaves
-the fact unknown, which leads to "maybe", never to a wrong "no".
+The next question is the interview's best question (desktop.rules.questions.interview) that was
+not skipped; questions that can change no result are never asked, and when what is left only
+touches directions or minor items the interview is done and lists what stays to be confirmed.
+"不确定 / 跳过" leaves the fact unknown, which leads to "maybe", never to a wrong "no"; it is saved
+as the profile's ``_unsure`` list, so a reopened consultation does not ask it again.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 from desktop.rules.engine import Engine
 from desktop.rules.facts import Question
-from desktop.rules.questions import OpenQuestion, gate_state, open_questions
+from desktop.rules.questions import Interview, OpenQuestion, gate_state, interview
 from desktop.rules.whatif import Unlock, what_if
 from desktop.service import MatchReport, PolicyData
 
@@ -29,21 +31,42 @@ class Evaluation:
     """Everything the window shows for the current answers and date."""
 
     report: MatchReport
-    open: list[OpenQuestion]  # best first, skipped ones removed
+    open: list[OpenQuestion]  # worth asking, best first, skipped ones removed
     engine: Engine
     _unlocks: list[Unlock] | None = None
+    state: Interview | None = None
+    include_relocation: bool = False  # what-if also tries moving the registered address (含迁址)
 
     @property
     def open_facts(self) -> list[str]:
         return [oq.question.fact for oq in self.open]
 
     @property
+    def done(self) -> bool:
+        return not self.open
+
+    def remaining_after(self, fact: str | None) -> int:
+        """Questions left after the one on screen (the counter "待答约 N 题")."""
+        left = self.state.remaining if self.state is not None else len(self.open)
+        return max(left - (1 if fact in self.open_facts else 0), 0)
+
+    @property
+    def to_confirm(self) -> list[str]:
+        """What stays open when the interview is done: the questions, best first."""
+        return [oq.question.text for oq in (self.state.to_confirm if self.state else []) if oq.value > 0]
+
+    @property
     def unlocks(self) -> list[Unlock]:
         """What-if (可争取的政策), computed on first use: it costs more than the match itself."""
         if self._unlocks is None:
             r = self.report
-            self._unlocks = what_if(self.engine, r.profile, r.as_of, r.results)
+            self._unlocks = what_if(self.engine, r.profile, r.as_of, r.results, self.include_relocation)
         return self._unlocks
+
+    def set_relocation(self, on: bool) -> None:
+        if on != self.include_relocation:
+            self.include_relocation = on
+            self._unlocks = None
 
     @property
     def unlocks_ready(self) -> bool:
@@ -61,6 +84,7 @@ class Consultation:
     as_of: dt.date = field(default_factory=dt.date.today)
     path: Path | None = None
     dirty: bool = False
+    include_relocation: bool = False  # the what-if tab's 含迁址 box
 
     # ------------------------------------------------------------------ facts
 
@@ -84,9 +108,9 @@ class Consultation:
     def evaluate(self, data: PolicyData) -> Evaluation:
         profile = self.effective_profile(data.engine)
         report = data.match(profile, self.as_of)
-        ranked = open_questions(data.engine, profile, self.as_of, report.results)
-        ranked = [oq for oq in ranked if oq.question.fact not in self.skipped]
-        return Evaluation(report, ranked, data.engine)
+        state = interview(data.engine, profile, self.as_of, report.results, unsure=self.skipped)
+        return Evaluation(report, list(state.next), data.engine, state=state,
+                          include_relocation=self.include_relocation)
 
     # ------------------------------------------------------------------ answering
 

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from desktop.atomic import WriteError, write_text_atomic
 from desktop.paths import user_data_dir
-from desktop.rules.facts import ProfileError, Questionnaire, parse_profile_text
+from desktop.rules.facts import ProfileError, Questionnaire, parse_profile_text, unsure_facts
 
 HISTORY_FILE = "history.json"
 HISTORY_LIMIT = 50
@@ -115,8 +115,8 @@ class ProfileStore:
         for key in sorted(profile, key=lambda k: order.get(k, len(order))):
             if profile[key] is not None:
                 data[key] = profile[key]
-        if skipped:
-            data["_skipped"] = [f for f in skipped if f in order]
+        if skipped:  # the profile spec's list of facts the company could not answer ("不确定")
+            data["_unsure"] = [f for f in skipped if f in order]
         if as_of is not None:
             data["_as_of"] = as_of.isoformat()
         data["_saved"] = dt.datetime.now().replace(microsecond=0).isoformat()
@@ -151,8 +151,7 @@ class ProfileStore:
             raise
         except (ValueError, RecursionError) as exc:  # e.g. an integer of thousands of digits
             raise ProfileError(f"档案内容无法解析：{str(exc)[:80]}") from None
-        skipped = data.get("_skipped") if isinstance(data.get("_skipped"), list) else []
-        skipped = [f for f in skipped if isinstance(f, str) and f in questionnaire.by_fact and f not in profile]
+        skipped = [f for f in unsure_facts(data, questionnaire) if f not in profile]  # also reads the old _skipped
         as_of = None
         if isinstance(data.get("_as_of"), str):
             try:
