@@ -17,6 +17,10 @@ KIND_CORRECTIONS = {
     # 《北京市培育和激发市场主体活力持续优化营商环境实施方案》二、(一)4.(10)一是："持续扩大涉税资料由事前报送改为
     # 留存备查的范围" is the tax authorities' reform (fewer documents to submit), not a duty the text puts on companies.
     "bizenv-tax-docs-retained": ("service", "duty"),
+    # 《北京市贯彻〈小微型客车租赁经营服务管理办法〉的实施意见》三、(七)："机动车使用性质登记为租赁的小微型客车不得擅自用于
+    # 道路运输经营" binds every rental operator; the licence is needed only by one that "利用租赁小微型客车从事道路运输经营",
+    # so the item is the operator's duty (a prohibition), not a licence every rental company must obtain.
+    "carrental-no-road-transport": ("obligation", "procedure"),
 }
 
 
