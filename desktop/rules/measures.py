@@ -46,6 +46,9 @@ GROUP_LABEL = {key: label for key, label, _ in KIND_GROUPS}
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NOT_STATED = "未规定"
 REQUIRED = ("id", "kind", "title", "summary", "source")
+# What a file may state once for all its measures (document.defaults); an absent field means
+# "not stated" (procedure, department) or "none" (benefit, requirement, deadline, amounts).
+DEFAULTABLE = ("department", "procedure")
 
 
 class MeasureError(ValueError):
@@ -63,6 +66,8 @@ class DocumentRef:
     valid_from: str | None
     valid_to: str | None
     validity_note: str
+    # Fields every measure of the file shares unless it says otherwise (document.defaults).
+    defaults: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,9 @@ def parse_document(raw: Any, where: str) -> DocumentRef:
     issuers = raw.get("issuers") or []
     if not isinstance(issuers, list):
         raise MeasureError(f"{where}: document.issuers is a list")
+    defaults = raw.get("defaults") or {}
+    if not isinstance(defaults, Mapping) or not set(defaults) <= set(DEFAULTABLE):
+        raise MeasureError(f"{where}: document.defaults may only set {', '.join(DEFAULTABLE)}")
     return DocumentRef(
         title=_text(raw.get("title"), f"{where}: document.title"),
         doc_number=_text(raw.get("doc_number"), f"{where}: document.doc_number", optional=True),
@@ -150,12 +158,14 @@ def parse_document(raw: Any, where: str) -> DocumentRef:
         valid_from=_date(raw.get("valid_from"), f"{where}: document.valid_from"),
         valid_to=_date(raw.get("valid_to"), f"{where}: document.valid_to"),
         validity_note=_text(raw.get("validity_note") or NOT_STATED, f"{where}: document.validity_note"),
+        defaults=dict(defaults),
     )
 
 
 def parse_measure(raw: Any, doc: DocumentRef, facts: Mapping[str, FactInfo], file: str) -> Measure:
     if not isinstance(raw, Mapping):
         raise MeasureError(f"{file}: every measure is a mapping")
+    raw = {**doc.defaults, **raw}  # a field the measure states wins over the file's default
     mid = raw.get("id")
     where = f"{file}: {mid}"
     for key in REQUIRED:
