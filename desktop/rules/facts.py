@@ -1,7 +1,7 @@
 """Company facts: their definitions (the questionnaire pages) and validation of a profile.
 
 Every fact a measure can test is defined once, with its question, in ``resources/questionnaire/``.
-The canonical facts of the profile spec live in ``00_core.yaml``; topic pages add the rest.
+The canonical facts of the profile spec live in ``core.yaml``; topic pages add the rest.
 """
 
 from __future__ import annotations
