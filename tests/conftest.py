@@ -25,13 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DB_PATH = ROOT / "policies.db"
 
 
-def pytest_collect_file(file_path, parent):
-    """Each test situation is its own item: tests/situations/<file>.yaml::<name>."""
-    from situation_items import collect_situations
-
-    return collect_situations(file_path, parent)
-
-
 def pytest_collection_modifyitems(items):
     """Every GUI test builds a main window (seconds each on a shared machine): all are ``slow``, so
     the fast lane ``-m "not slow and not frozen"`` runs the logic only (docs/benchmarks.md)."""

@@ -1,6 +1,7 @@
-"""Each test situation (tests/situations/*.yaml, OpenFisca style) is its own pytest item.
+"""Each test situation (resources/situations/*.yaml, OpenFisca style) is its own pytest item.
 
-Collected from tests/conftest.py as ``tests/situations/<file>.yaml::<situation name>``, and run with
+A pytest plugin (``-p situation_items`` in pyproject.toml, so it sees files outside tests/):
+collected as ``resources/situations/<file>.yaml::<situation name>``, and run with
 the runner the curators' checker uses (desktop.rules.situations via desktop.rules.check), against
 the rules read straight from resources/ (what the next build ships).
 """
@@ -15,7 +16,7 @@ import pytest
 from desktop.rules.situations import Situation, load_situations, run_situation
 
 ROOT = Path(__file__).resolve().parent.parent
-SITUATIONS_DIR = ROOT / "tests" / "situations"
+SITUATIONS_DIR = ROOT / "resources" / "situations"
 
 
 @functools.cache
@@ -62,7 +63,7 @@ class SituationItem(pytest.Item):
         return self.path, None, f"{self.path.name}::{self.name}"
 
 
-def collect_situations(file_path: Path, parent):
+def pytest_collect_file(file_path: Path, parent):
     if file_path.suffix == ".yaml" and file_path.parent == SITUATIONS_DIR:
         return SituationsFile.from_parent(parent, path=file_path)
     return None

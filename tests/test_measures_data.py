@@ -9,7 +9,7 @@ from desktop.rules.situations import coverage_gaps, load_situations, situation_f
 from situation_items import SITUATIONS_DIR, resources_sources
 
 ROOT = Path(__file__).resolve().parent.parent
-# Each situation runs as its own item (tests/situations/<file>.yaml::<name>, see situation_items.py).
+# Each situation runs as its own item (resources/situations/<file>.yaml::<name>, see situation_items.py).
 SITUATIONS = situation_files(SITUATIONS_DIR)
 
 

@@ -1,6 +1,6 @@
 """Issue 11, second reading: kinds the second reader corrected against the seed (docs/reviews/money-second-reading.md).
 
-Status changes are tested by situations (tests/situations/*.yaml); a kind change moves a measure between the
+Status changes are tested by situations (resources/situations/*.yaml); a kind change moves a measure between the
 checklist's groups, which a situation cannot express, so it is pinned here with the clause that decides it.
 """
 

@@ -6,7 +6,7 @@ measure expected to apply somewhere and not to apply somewhere else.
 
 ``--resources`` (default: the application's resources folder) holds the measures, the
 questionnaire and the seeds; ``--situations`` the situations files (default
-``<resources>/situations``, or the checkout's ``tests/situations`` while they still live there).
+``<resources>/situations``).
 The test suite runs the same situations with the same runner (desktop.rules.situations).
 """
 
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from desktop.corpus.normalize import normalize_for_match
-from desktop.paths import app_root, resources_dir
+from desktop.paths import resources_dir
 from desktop.rules.derived import SizeStandard
 from desktop.rules.engine import Engine
 from desktop.rules.facts import load_questionnaire
@@ -28,9 +28,7 @@ QUOTE_LINE_SLACK = 8  # a quote may start a few lines after the cited line (blan
 
 
 def default_situations_dir(resources: Path) -> Path:
-    beside = resources / "situations"
-    # TODO(issue 17): drop the fallback once the situations have moved beside the measures.
-    return beside if beside.is_dir() else app_root() / "tests" / "situations"
+    return resources / "situations"
 
 
 def _seed_lines(corpus: Path, name: str, cache: dict[str, list[str]]) -> list[str]:
