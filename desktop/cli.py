@@ -140,6 +140,10 @@ def cmd_match(args) -> int:
         from desktop.report.text import format_report
 
         print(format_report(report, data.engine, unlocks))
+    if args.record:  # the same record the window makes on save / print (desktop/desk_cli.py)
+        from desktop.desk_cli import record_match
+
+        record_match(report, Path(args.profile), unlocks, args.officer, data.questionnaire)
     return 0
 
 
@@ -197,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ics", help="同时导出截止日期日历（.ics）")
     p.add_argument("--officer", help="清单上的咨询人员姓名（可选）")
     p.add_argument("--what-if", action="store_true", help="列出可争取的政策（改变某项条件后可适用）")
+    p.add_argument("--record", action="store_true", help="把本次咨询记入咨询记录（与窗口中保存或打印时相同）")
     p.set_defaults(func=cmd_match)
 
     p = sub.add_parser("questions", help="列出仍会影响结果的问题，最重要的在前")
@@ -204,6 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date)
     p.add_argument("--format", choices=("json", "text"), default="text")
     p.set_defaults(func=cmd_questions)
+
+    from desktop.desk_cli import add_parsers as add_desk_parsers
+
+    add_desk_parsers(sub)  # stats, alerts, records
 
     p = sub.add_parser("gui", help="启动桌面程序")
     p.add_argument("--smoke", action="store_true", help="启动、打开主窗口、匹配和检索各一次后退出（用于测试）")

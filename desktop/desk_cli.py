@@ -1,0 +1,176 @@
+"""The desk's commands: ``stats``, ``alerts``, ``records purge`` and ``match --record``.
+
+Kept apart from desktop/cli.py (which only registers them) so that file stays small. Every
+problem a person can act on is raised as ``desktop.cli.UserError`` with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import configparser
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop.paths import user_data_dir
+
+
+def _user_error(message: str) -> Exception:
+    from desktop.cli import UserError
+
+    return UserError(message)
+
+
+def _date(text: str) -> dt.date:
+    from desktop.cli import _date as parse
+
+    return parse(text)
+
+
+def _records():
+    from desktop.session.records import RecordStore
+
+    store = RecordStore(user_data_dir())
+    return store
+
+
+def _checked(call):
+    from desktop.session.records import RecordsError
+
+    try:
+        return call()
+    except RecordsError as exc:
+        raise _user_error(str(exc)) from None
+
+
+def _say_notices(store) -> None:
+    for notice in store.notices:
+        print(f"提示：{notice}", file=sys.stderr)
+
+
+def settings_officer() -> str | None:
+    """The adviser's name the window keeps in settings.ini (QSettings writes plain UTF-8 ini)."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(user_data_dir() / "settings.ini", encoding="utf-8")
+        name = parser.get("General", "officer", fallback="").strip()
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return None
+    return name or None
+
+
+def unsure_of(profile_path: Path) -> list[str]:
+    """The profile file's ``_unsure`` list (``_skipped`` in files saved by older versions)."""
+    try:
+        raw = json.loads(Path(profile_path).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(raw, dict):
+        return []
+    for key in ("_unsure", "_skipped"):
+        if isinstance(raw.get(key), list):
+            return [f for f in raw[key] if isinstance(f, str)]
+    return []
+
+
+# --------------------------------------------------------------------------- match --record
+
+
+def record_match(report, profile_path: Path, unlocks, officer: str | None, questionnaire=None) -> None:
+    """``match --record``: the same record the window makes when a consultation is saved or printed."""
+    from desktop.session.records import consultation_from_report
+
+    store = _records()
+    record, labels = consultation_from_report(report, profile_path=profile_path, unsure=unsure_of(profile_path),
+                                              unlocks=unlocks, adviser=officer or settings_officer(), origin="cli",
+                                              questionnaire=questionnaire)
+    _checked(lambda: store.add(record, labels))
+    _say_notices(store)
+    print(f"已记录本次咨询（咨询记录共 {_checked(store.count)} 条）。", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- stats
+
+
+def _current_data_version(args) -> str | None:
+    from desktop.paths import active_db_path, read_data_version
+
+    return read_data_version(Path(args.db) if getattr(args, "db", None) else active_db_path())
+
+
+def cmd_stats(args) -> int:
+    from desktop.session import stats as st
+
+    if args.since and args.until and args.since > args.until:
+        raise _user_error(f"起始日期 {args.since} 晚于截止日期 {args.until}。")
+    store = _records()
+    result = _checked(lambda: st.compute(store, args.since, args.until, _current_data_version(args)))
+    _say_notices(store)
+    if args.format == "json":
+        text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+        if args.out:
+            _write_text(Path(args.out), text)
+        else:
+            sys.stdout.write(text)
+    elif args.format == "csv":
+        if args.out:
+            _write(lambda: st.write_csv(result, Path(args.out)))
+        else:
+            sys.stdout.write(st.to_csv(result))
+    else:
+        if not args.out:
+            raise _user_error("Excel 格式需要用 --out 指定输出文件，例如 --out 统计.xlsx。")
+        _write(lambda: st.write_xlsx(result, Path(args.out)))
+    if args.out:
+        print(f"已导出统计（{result['consultations']} 次咨询，{st.describe_range(result)}）：{args.out}", file=sys.stderr)
+    return 0
+
+
+def _write_text(path: Path, text: str) -> None:
+    from desktop.atomic import write_text_atomic
+
+    _write(lambda: write_text_atomic(path, text))
+
+
+def _write(call) -> None:
+    from desktop.atomic import WriteError
+
+    try:
+        call()
+    except WriteError as exc:
+        raise _user_error(exc.strerror or str(exc)) from None
+
+
+# --------------------------------------------------------------------------- records
+
+
+def cmd_records(args) -> int:
+    store = _records()
+    if args.action == "purge":
+        if args.older_than is None or args.older_than < 0:
+            raise _user_error("请用 --older-than 天数 指定要删除多少天以前的记录（0 或更大）。")
+        removed = _checked(lambda: store.purge(args.older_than))
+        _say_notices(store)
+        print(f"已删除 {args.older_than} 天以前的咨询记录 {removed} 条；剩余 {_checked(store.count)} 条。")
+        return 0
+    _say_notices(store)
+    print(f"咨询记录：{store.path}，共 {_checked(store.count)} 条。")
+    return 0
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def add_parsers(sub: Any) -> None:
+    p = sub.add_parser("stats", help="咨询统计（汇总数据，不含企业名称）")
+    p.add_argument("--since", type=_date, help="起始日期 YYYY-MM-DD（含）")
+    p.add_argument("--until", type=_date, help="截止日期 YYYY-MM-DD（含）")
+    p.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
+    p.add_argument("--out", help="写入文件（xlsx 必须给出）")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("records", help="咨询记录：查看位置和条数，或删除旧记录")
+    p.add_argument("action", nargs="?", choices=("info", "purge"), default="info")
+    p.add_argument("--older-than", type=int, metavar="DAYS", help="purge：删除多少天以前的记录")
+    p.set_defaults(func=cmd_records)
