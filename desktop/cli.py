@@ -81,8 +81,15 @@ def cmd_build(args) -> int:
 def cmd_import_pack(args) -> int:
     from desktop.datapack import format_changelog, import_pack
 
-    result = import_pack(Path(args.file))
+    from desktop.paths import active_db_path
+    from desktop.session.alerts import ImportWatch
+
+    with ImportWatch(active_db_path()) as watch:  # which saved clients the new data changes (客户提醒)
+        result = import_pack(Path(args.file))
+        note = watch.finish(result.db_path)
     print(result.summary())
+    if note:
+        print(note)
     print(format_changelog(result.changelog, limit=20))
     return 0
 

@@ -159,6 +159,49 @@ def cmd_records(args) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- alerts
+
+
+def cmd_alerts(args) -> int:
+    from desktop.session import alerts as al
+    from desktop.session.profiles_store import ProfileStore
+    from desktop.service import open_data
+
+    if args.within < 0:
+        raise _user_error("--within 天数不能为负数。")
+    as_of = args.as_of or dt.date.today()
+    data = open_data(Path(args.db) if args.db else None)
+    profiles = ProfileStore(user_data_dir())
+    paths = al.saved_client_paths(profiles)
+    found, problems = al.expiring(data, paths, as_of, args.within)
+    if args.compare:
+        if not Path(args.compare).is_file():
+            raise _user_error(f"找不到用于比较的数据库文件 {args.compare}。")
+        changes = al.compare_databases(Path(args.compare), data.db_path, paths, as_of)
+    else:
+        changes = _checked(profiles.records.latest_data_change)
+    _say_notices(profiles.records)
+    if args.format == "json":
+        text = json.dumps({"as_of": as_of.isoformat(), "within_days": args.within, "clients": len(paths),
+                           "expiring": [a.to_json() for a in found], "data_changes": changes,
+                           "problems": problems}, ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "csv":
+        text = al.to_csv(found, changes, as_of, args.within)
+    else:
+        text = al.to_text(found, changes, as_of, args.within, len(paths), problems)
+    if args.out:
+        if args.format == "csv":
+            from desktop.atomic import write_bytes_atomic
+
+            _write(lambda: write_bytes_atomic(Path(args.out), text.encode("utf-8-sig")))  # BOM: Excel reads UTF-8
+        else:
+            _write_text(Path(args.out), text)
+        print(f"已导出客户提醒：{args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 # --------------------------------------------------------------------------- registration
 
 
@@ -169,6 +212,14 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
     p.add_argument("--out", help="写入文件（xlsx 必须给出）")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("alerts", help="客户提醒：即将到期的政策，以及数据更新后结果变化的客户")
+    p.add_argument("--as-of", type=_date, help="提醒日期 YYYY-MM-DD（默认：今天）")
+    p.add_argument("--within", type=int, default=90, metavar="DAYS", help="多少天内到期（默认 90）")
+    p.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    p.add_argument("--compare", metavar="OLD.db", help="与另一版本的政策数据库比较各客户的结果")
+    p.add_argument("--out", help="写入文件（csv 可用 Excel 打开）")
+    p.set_defaults(func=cmd_alerts)
 
     p = sub.add_parser("records", help="咨询记录：查看位置和条数，或删除旧记录")
     p.add_argument("action", nargs="?", choices=("info", "purge"), default="info")
