@@ -128,7 +128,8 @@ def test_history_lists_saved_consultations(qtbot, window, tmp_path):
 
     recorded = RecordStore(tmp_path / "userdata").consultations()
     assert [r.company for r in recorded] == [CATERING["name"]] and recorded[0].as_of == AS_OF.isoformat()
-    assert recorded[0].applies == [r.id for r in window.evaluation.report.results if r.status == "applies"]
+    results = window.evaluation.report.results
+    assert recorded[0].applies == [r.id for r in results if r.status == "applies" and not r.measure.programme_level]
     # opening it again from the list
     window.new_consultation()
     window.history_view.tree.setCurrentItem(row)

@@ -35,8 +35,8 @@ def test_full_record_keeps_measures_unsure_whatif_and_adviser(tmp_path, policy_d
     (c,) = store.records.consultations()
     assert c.company == SMALL["name"] and c.as_of == "2022-10-15" and c.adviser == "王老师"
     assert c.data_version == policy_data.meta["data_version"]
-    assert c.applies == [r.id for r in report.results if r.status == "applies"] and c.applies
-    assert c.maybe == [r.id for r in report.results if r.status == "maybe"]
+    assert c.applies == [r.id for r in report.results if r.status == "applies" and not r.measure.programme_level] and c.applies
+    assert c.maybe == [r.id for r in report.results if r.status == "maybe" and not r.measure.programme_level]
     assert c.counts == report.counts() and c.unsure == ["has_rd_spending"]
     assert c.district == "海淀区" and c.size_class == "small" and c.industries == ["software_it"]
     assert "name" not in c.profile and c.profile["employees"] == 20  # the name lives in one column only

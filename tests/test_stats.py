@@ -79,7 +79,7 @@ def test_measures_unsure_and_whatif_counts(recorded, policy_data):
     expected_applies = {}
     for report, _ in reports:
         for r in report.results:
-            if r.status == "applies":
+            if r.status == "applies" and not r.measure.programme_level:
                 expected_applies[r.id] = expected_applies.get(r.id, 0) + 1
     top = s["applies_top"][0]
     assert top["count"] == max(expected_applies.values()) == expected_applies[top["key"]]
@@ -89,7 +89,7 @@ def test_measures_unsure_and_whatif_counts(recorded, policy_data):
     maybe = {}
     for report, _ in reports:
         for r in report.results:
-            if r.status == "maybe":
+            if r.status == "maybe" and not r.measure.programme_level:
                 maybe[r.id] = maybe.get(r.id, 0) + 1
     assert s["maybe_top"][0]["count"] == max(maybe.values())
     assert {d["key"]: d["count"] for d in s["unsure_top"]} == {"has_rd_spending": 2, "pays_housing_fund": 2}
@@ -169,7 +169,7 @@ def test_match_record_from_the_command_line(tmp_path, monkeypatch, capsys, db_pa
     shown = json.loads(capsys.readouterr().out)
     (c,) = RecordStore(tmp_path).consultations()
     assert c.origin == "cli" and c.adviser == "赵老师" and c.unsure == ["pays_housing_fund"]
-    assert c.applies == [r["id"] for r in shown["results"] if r["status"] == "applies"]
+    assert c.applies == [r["id"] for r in shown["results"] if r["status"] == "applies" and not r["programme_level"]]
     assert [w["label"] for w in c.whatif] == [u["label"] for u in shown["unlocks"]]
     assert c.profile_path == str(path.resolve()) and c.as_of == "2026-03-01"
 

@@ -301,6 +301,16 @@ class RecordStore:
         consultation.id = self._run(work, write=True)
         return consultation.id
 
+    def add_many(self, consultations: Iterable[Consultation], labels: Mapping[str, Mapping[str, str]] | None = None) -> int:
+        """Append many consultations in one transaction (imports, benchmarks); return how many."""
+        def work(conn: sqlite3.Connection) -> int:
+            for kind, pairs in (labels or {}).items():
+                conn.executemany("INSERT OR REPLACE INTO labels VALUES (?,?,?)",
+                                 [(kind, k, v) for k, v in pairs.items() if isinstance(v, str)])
+            return sum(1 for c in consultations if _insert(conn, c))
+
+        return self._run(work, write=True)
+
     def add_data_change(self, from_version: str | None, to_version: str | None, report: Mapping[str, Any]) -> int:
         def work(conn: sqlite3.Connection) -> int:
             cur = conn.execute("INSERT INTO data_changes (recorded_at, from_version, to_version, report) VALUES (?,?,?,?)",
@@ -445,8 +455,9 @@ def consultation_from_report(report, *, company: str | None = None, profile_path
     """
     profile = dict(report.profile)
     facts_unsure = [f for f in unsure if isinstance(f, str)]
-    applies = [r.id for r in report.results if r.status == "applies"]
-    maybe = [r.id for r in report.results if r.status == "maybe"]
+    # Programme-level directions (鼓励/支持) are never "applicable" to a company: not counted here.
+    applies = [r.id for r in report.results if r.status == "applies" and not r.measure.programme_level]
+    maybe = [r.id for r in report.results if r.status == "maybe" and not r.measure.programme_level]
     whatif = [{"fact": u.fact, "value": u.value, "label": u.label, "measures": [r.id for r in u.measures]}
               for u in (unlocks or [])]
     industries = profile.get("industries") if isinstance(profile.get("industries"), list) else []
