@@ -109,6 +109,9 @@ def test_a_flipped_byte_keeps_every_readable_record_and_moves_the_file_aside(tmp
     aside = [p for p in tmp_path.glob("records.db.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
     assert len(aside) == 1 and aside[0].read_bytes()[:16] == b"SQLite format 3\x00"
     assert rescued.notices and aside[0].name in rescued.notices[0] and str(len(readable)) in rescued.notices[0]
+    from desktop.session.stats import compute
+
+    assert compute(rescued)["consultations"] == len(readable)  # the per-day counts were rebuilt too
     rescued.add(_record(999))  # the fresh store takes new records
     assert RecordStore(tmp_path).count() == len(readable) + 1
 

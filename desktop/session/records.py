@@ -69,7 +69,18 @@ CREATE TABLE IF NOT EXISTS data_changes (
     report TEXT NOT NULL            -- JSON, see desktop.session.alerts
 );
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT);
+-- Per-day counts kept with every insert, so statistics over years of records read a few
+-- thousand rows instead of re-reading every consultation. Derived data: rebuilt from the
+-- consultations whenever it disagrees with them (see RecordStore.daily_counts).
+CREATE TABLE IF NOT EXISTS daily_counts (
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL,             -- all | district | industry | size | adviser | version | applies | maybe | unsure | whatif
+    item TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (kind, item, day)
+) WITHOUT ROWID;
 """
+UNKNOWN_ITEM = ""  # district / size / adviser not given
 
 
 class RecordsError(Exception):
@@ -99,7 +110,7 @@ class Consultation:
     id: int | None = None
 
     def row(self) -> tuple:
-        js = lambda v: json.dumps(v, ensure_ascii=False, default=str)  # noqa: E731
+        js = lambda v: json.dumps(v, ensure_ascii=False, default=str, separators=(",", ":"))  # noqa: E731
         return (self.recorded_at, self.company, self.profile_path, self.as_of, self.data_version, self.adviser,
                 self.origin, self.district, self.size_class, js(self.industries), js(self.profile), js(self.counts),
                 js(self.applies), js(self.maybe), js(self.unsure), js(self.whatif))
@@ -137,8 +148,11 @@ class RecordStore:
     connection, so a store object can be shared by a window and its dialogs.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, verify: bool = True):
         self.folder = Path(folder)
+        # quick_check reads the whole file; a read-only report may skip it (damage met while reading
+        # still raises, and the next verified open rescues the file).
+        self.verify = verify
         self.path = self.folder / RECORDS_FILE
         self.notices: list[str] = []  # what happened on opening (rescued, migrated), for the user
         self._ready = False
@@ -170,7 +184,7 @@ class RecordStore:
         try:
             conn = self._connect()
             try:
-                result = conn.execute("PRAGMA quick_check").fetchone()[0]
+                result = conn.execute("PRAGMA quick_check").fetchone()[0] if self.verify else "ok"
                 if result != "ok":
                     raise sqlite3.DatabaseError(f"quick_check: {result}")
                 conn.executescript(SCHEMA)
@@ -244,6 +258,7 @@ class RecordStore:
             conn.executemany("INSERT OR REPLACE INTO labels VALUES (?,?,?)", rows["labels"])
             conn.executemany("INSERT INTO data_changes VALUES (?,?,?,?,?)", rows["data_changes"])
             conn.execute("INSERT OR REPLACE INTO store_meta VALUES ('rescued_from', ?)", (str(aside),))
+            _rebuild_counts(conn)
             conn.execute("COMMIT")
         finally:
             conn.close()
@@ -320,13 +335,14 @@ class RecordStore:
         return self._run(work, write=True)
 
     def purge(self, older_than_days: int, now: dt.datetime | None = None) -> int:
-        """Delete consultations recorded more than ``older_than_days`` ago; return how many."""
+        """Delete consultations recorded before the day ``older_than_days`` ago; return how many."""
         if older_than_days < 0:
             raise RecordsError("保留天数不能为负数。")
-        cutoff = ((now or dt.datetime.now()) - dt.timedelta(days=older_than_days)).replace(microsecond=0).isoformat()
+        cutoff = ((now or dt.datetime.now()).date() - dt.timedelta(days=older_than_days)).isoformat()
 
         def work(conn: sqlite3.Connection) -> int:
             removed = conn.execute("DELETE FROM consultations WHERE recorded_at < ?", (cutoff,)).rowcount
+            conn.execute("DELETE FROM daily_counts WHERE day < ?", (cutoff,))  # whole days: counts stay exact
             conn.execute("DELETE FROM data_changes WHERE recorded_at < ?", (cutoff,))
             return removed
 
@@ -349,6 +365,37 @@ class RecordStore:
         cols = [c for c in columns if c in COLUMNS]
         where, args = _range(since, until)
         return self._run(lambda conn: conn.execute(f"SELECT {', '.join(cols)} FROM consultations {where}", args).fetchall())
+
+    def summed_counts(self, since: dt.date | None = None, until: dt.date | None = None
+                      ) -> tuple[list[tuple[str, int]], list[tuple[str, str, int]]]:
+        """Consultations per day, and (kind, item, total) over the days from ``since`` to ``until``.
+
+        The per-day counts are rebuilt from the consultations first if the two disagree.
+        """
+        clauses, args = [], []
+        if since is not None:
+            clauses.append("day >= ?")
+            args.append(since.isoformat())
+        if until is not None:
+            clauses.append("day <= ?")
+            args.append(until.isoformat())
+        days_where = " AND ".join(clauses) or "1"
+
+        def work(conn: sqlite3.Connection):
+            counted = conn.execute("SELECT COALESCE(SUM(n), 0) FROM daily_counts WHERE kind = 'all'").fetchone()[0]
+            if counted != conn.execute("SELECT COUNT(*) FROM consultations").fetchone()[0]:
+                return None
+            per_day = conn.execute(f"SELECT day, n FROM daily_counts WHERE kind = 'all' AND {days_where} ORDER BY day",
+                                   args).fetchall()
+            totals = conn.execute(f"SELECT kind, item, SUM(n) FROM daily_counts WHERE kind != 'all' AND {days_where} "
+                                  "GROUP BY kind, item", args).fetchall()
+            return [tuple(r) for r in per_day], [tuple(r) for r in totals]
+
+        out = self._run(work)
+        if out is None:  # e.g. rows rescued from a damaged file: count them again
+            self._run(_rebuild_counts, write=True)
+            out = self._run(work)
+        return out
 
     def count(self) -> int:
         return self._run(lambda conn: conn.execute("SELECT COUNT(*) FROM consultations").fetchone()[0])
@@ -394,7 +441,35 @@ class RecordStore:
 def _insert(conn: sqlite3.Connection, c: Consultation) -> int:
     cur = conn.execute(f"INSERT INTO consultations ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
                        c.row())
+    _count(conn, c.recorded_at[:10], counted_items(c), +1)
     return int(cur.lastrowid)
+
+
+def counted_items(c: Consultation) -> list[tuple[str, str]]:
+    """What one consultation adds to the daily counts (each item once)."""
+    items = [("all", ""), ("district", c.district or UNKNOWN_ITEM), ("size", c.size_class or UNKNOWN_ITEM),
+             ("adviser", c.adviser or UNKNOWN_ITEM), ("version", c.data_version or UNKNOWN_ITEM)]
+    items += [("industry", i) for i in dict.fromkeys(c.industries or [UNKNOWN_ITEM]) if isinstance(i, str)]
+    for kind, values in (("applies", c.applies), ("maybe", c.maybe), ("unsure", c.unsure)):
+        items += [(kind, v) for v in dict.fromkeys(values) if isinstance(v, str)]
+    labels = [w.get("label") for w in c.whatif if isinstance(w, dict)]
+    items += [("whatif", label) for label in labels if isinstance(label, str)]  # every suggestion made counts
+    return items
+
+
+def _count(conn: sqlite3.Connection, day: str, items: list[tuple[str, str]], sign: int) -> None:
+    totals: dict[tuple[str, str], int] = {}
+    for item in items:
+        totals[item] = totals.get(item, 0) + sign
+    conn.executemany("INSERT INTO daily_counts VALUES (?,?,?,?) ON CONFLICT (kind, item, day) DO UPDATE SET n = n + excluded.n",
+                     [(day, kind, item, n) for (kind, item), n in totals.items()])
+
+
+def _rebuild_counts(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM daily_counts")
+    for row in conn.execute("SELECT * FROM consultations").fetchall():
+        c = Consultation.from_row(row)
+        _count(conn, c.recorded_at[:10], counted_items(c), +1)
 
 
 def _range(since: dt.date | None, until: dt.date | None) -> tuple[str, list[str]]:

@@ -1,6 +1,6 @@
 """Statistics over the consultation records, and their CSV / Excel exports (Qt-free).
 
-Aggregates only: the statistics read the columns they count (date, district, industries, size
+Aggregates only: the statistics read the store's per-day counts (date, district, industries, size
 class, measures, 不确定 answers, what-if suggestions, adviser, data version) and never the company
 name, the profile file or the profile itself, so no export can name a company.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
@@ -21,8 +20,6 @@ SIZE_LABELS = {"large": "大型企业", "medium": "中型企业", "small": "小�
 UNKNOWN = "未填写"
 UNKNOWN_SIZE = "无法判断"
 TOP = 20
-COLUMNS = ("recorded_at", "data_version", "adviser", "district", "size_class", "industries", "applies", "maybe",
-           "unsure", "whatif")
 
 # The sections every face shows, in order: (key, Chinese title, name of the key column).
 SECTIONS = (
@@ -39,67 +36,39 @@ SECTIONS = (
 )
 
 
-def _json_list(text: str | None) -> list:
-    if not text:
-        return []
-    try:
-        value = json.loads(text)
-    except ValueError:  # a damaged value costs that field, never the statistics
-        return []
-    return value if isinstance(value, list) else []
-
-
 def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
 def compute(store: RecordStore, since: dt.date | None = None, until: dt.date | None = None,
             current_data_version: str | None = None, top: int = TOP) -> dict[str, Any]:
-    """Counts over the consultations recorded from ``since`` to ``until`` (days included)."""
-    rows = store.rows(COLUMNS, since, until)
-    labels = store.labels()
-    titles, facts = labels.get("measure", {}), labels.get("fact", {})
-    industries_l = labels.get("industry", {})
-    sizes_l = {**SIZE_LABELS, **labels.get("size", {})}
+    """Counts over the consultations recorded from ``since`` to ``until`` (days included).
 
+    Read from the store's per-day counts (one row per day and item), so the cost grows with the
+    days in the range, not with the number of consultations.
+    """
+    labels = store.labels()
+    names = {"applies": labels.get("measure", {}), "maybe": labels.get("measure", {}),
+             "unsure": labels.get("fact", {}), "industry": labels.get("industry", {}),
+             "size": {**SIZE_LABELS, **labels.get("size", {})}}
+    daily, summed = store.summed_counts(since, until)
+    per_day: Counter = Counter(dict(daily))
+    totals: dict[str, Counter] = {}
+    for kind, item, n in summed:
+        totals.setdefault(kind, Counter())[item] = n
+    days = sorted(dt.date.fromisoformat(d) for d, n in per_day.items() if n > 0)
     weeks: Counter = Counter()
     months: Counter = Counter()
-    districts: Counter = Counter()
-    industries: Counter = Counter()
-    sizes: Counter = Counter()
-    advisers: Counter = Counter()
-    versions: Counter = Counter()
-    applies: Counter = Counter()
-    maybe: Counter = Counter()
-    unsure: Counter = Counter()
-    whatif: Counter = Counter()
-    whatif_fact: dict[str, str] = {}
-    days: list[dt.date] = []
-    for recorded_at, version, adviser, district, size, inds, app, may, uns, wif in rows:
-        try:
-            day = dt.date.fromisoformat(str(recorded_at)[:10])
-        except ValueError:
-            continue
-        days.append(day)
-        weeks[week_start(day)] += 1
-        months[day.strftime("%Y-%m")] += 1
-        districts[district or UNKNOWN] += 1
-        found = [i for i in _json_list(inds) if isinstance(i, str)]
-        industries.update(set(found) or {UNKNOWN})
-        sizes[size or UNKNOWN_SIZE] += 1
-        advisers[adviser or UNKNOWN] += 1
-        versions[version or "未知"] += 1
-        applies.update(set(m for m in _json_list(app) if isinstance(m, str)))
-        maybe.update(set(m for m in _json_list(may) if isinstance(m, str)))
-        unsure.update(set(f for f in _json_list(uns) if isinstance(f, str)))
-        for w in _json_list(wif):
-            if isinstance(w, dict) and isinstance(w.get("label"), str):
-                whatif[w["label"]] += 1
-                whatif_fact.setdefault(w["label"], str(w.get("fact") or ""))
+    for day in days:
+        n = per_day[day.isoformat()]
+        weeks[week_start(day)] += n
+        months[day.strftime("%Y-%m")] += n
 
-    def listed(counter: Counter, label=lambda k: k, key_name="key", limit: int | None = None) -> list[dict]:
-        items = sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))
-        return [{key_name: k, "label": label(k), "count": n} for k, n in items[:limit]]
+    def listed(kind: str, unknown: str = UNKNOWN, limit: int | None = None) -> list[dict]:
+        counter = totals.get(kind, Counter())
+        items = sorted(((k, n) for k, n in counter.items() if n > 0), key=lambda kv: (-kv[1], kv[0] == "", kv[0]))
+        own = names.get(kind, {})
+        return [{"key": k or unknown, "label": own.get(k, k) if k else unknown, "count": n} for k, n in items[:limit]]
 
     by_week = []
     if weeks:
@@ -115,22 +84,22 @@ def compute(store: RecordStore, since: dt.date | None = None, until: dt.date | N
             w += dt.timedelta(days=7)
     return {
         "range": {"since": since.isoformat() if since else None, "until": until.isoformat() if until else None,
-                  "first_record": min(days).isoformat() if days else None,
-                  "last_record": max(days).isoformat() if days else None},
+                  "first_record": days[0].isoformat() if days else None,
+                  "last_record": days[-1].isoformat() if days else None},
         "data_version": current_data_version,
-        "data_versions": listed(versions),
-        "consultations": len(days),
+        "data_versions": listed("version", "未知"),
+        "consultations": sum(per_day.values()),
         "by_week": by_week,
         "by_month": [{"key": m, "label": m, "count": n} for m, n in sorted(months.items())],
-        "by_district": listed(districts),
-        "by_industry": listed(industries, lambda k: industries_l.get(k, k)),
-        "by_size": listed(sizes, lambda k: sizes_l.get(k, k)),
-        "by_adviser": listed(advisers),
-        "applies_top": listed(applies, lambda k: titles.get(k, k), limit=top),
-        "maybe_top": listed(maybe, lambda k: titles.get(k, k), limit=top),
-        "unsure_top": listed(unsure, lambda k: facts.get(k, k), limit=top),
-        "whatif_top": listed(whatif, limit=top),
-        "whatif_suggestions": sum(whatif.values()),
+        "by_district": listed("district"),
+        "by_industry": listed("industry"),
+        "by_size": listed("size", UNKNOWN_SIZE),
+        "by_adviser": listed("adviser"),
+        "applies_top": listed("applies", limit=top),
+        "maybe_top": listed("maybe", limit=top),
+        "unsure_top": listed("unsure", limit=top),
+        "whatif_top": listed("whatif", limit=top),
+        "whatif_suggestions": sum(totals.get("whatif", Counter()).values()),
     }
 
 
