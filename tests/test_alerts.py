@@ -144,3 +144,17 @@ def test_import_watch_keeps_the_comparison_for_the_window_and_the_cli(clients, d
     assert [c["company"] for c in out["data_changes"]["clients"]] == [SMALL["name"]]
     # under the new data the halving has already ended: no longer "closing soon"
     assert CIT_HALVING not in [n["id"] for a in out["expiring"] for n in a["expiring"]]
+
+
+def test_clients_saved_outside_the_profiles_folder_count_once(clients, tmp_path):
+    elsewhere = tmp_path / "desk" / "客户.json"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(json.dumps(SMALL | {"name": "别处保存的公司"}, ensure_ascii=False), encoding="utf-8")
+    clients.record("别处保存的公司", elsewhere, EVALUATED)
+    clients.record("别处保存的公司", elsewhere, EVALUATED)
+    clients.record("已删除的档案", tmp_path / "gone.json", EVALUATED)  # no longer on disk: not a client
+    inside = clients.profiles_dir / f"{SMALL['name']}.json"
+    clients.record(SMALL["name"], inside, EVALUATED)
+    paths = al.saved_client_paths(clients)
+    assert sorted(p.name for p in paths) == sorted(["客户.json", f"{SMALL['name']}.json", f"{LARGE['name']}.json",
+                                                    "坏档案.json"])

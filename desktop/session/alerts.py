@@ -116,7 +116,7 @@ def saved_client_paths(store) -> list[Path]:
     from desktop.session.records import RecordsError
 
     try:
-        recorded = [c.profile_path for c in store.records.recent(10_000)]
+        recorded = store.records.profile_paths()
     except RecordsError:
         recorded = []
     return client_paths(store.profiles_dir, recorded)

@@ -397,6 +397,12 @@ class RecordStore:
             out = self._run(work)
         return out
 
+    def profile_paths(self) -> list[str]:
+        """Every profile file a consultation was saved to (newest first)."""
+        return [p for (p,) in self._run(lambda conn: conn.execute(
+            "SELECT profile_path FROM consultations WHERE profile_path IS NOT NULL "
+            "GROUP BY profile_path ORDER BY MAX(id) DESC").fetchall())]
+
     def count(self) -> int:
         return self._run(lambda conn: conn.execute("SELECT COUNT(*) FROM consultations").fetchone()[0])
 
