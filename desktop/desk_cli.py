@@ -153,8 +153,9 @@ def cmd_records(args) -> int:
         _say_notices(store)
         print(f"已删除 {args.older_than} 天以前的咨询记录 {removed} 条；剩余 {_checked(store.count)} 条。")
         return 0
+    count = _checked(store.count)
     _say_notices(store)
-    print(f"咨询记录：{store.path}，共 {_checked(store.count)} 条。")
+    print(f"咨询记录：{store.path}，共 {count} 条。")
     return 0
 
 

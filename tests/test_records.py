@@ -170,3 +170,14 @@ def test_record_from_report_without_what_if_records_none(policy_data):
     report = policy_data.match(SMALL, DAY)
     record, _ = consultation_from_report(report)
     assert record.whatif == [] and record.company == SMALL["name"] and record.origin == "window"
+
+
+def test_cli_reports_a_rescued_store(tmp_path, monkeypatch, capsys):
+    from desktop.cli import main
+
+    monkeypatch.setenv("POLICY_DESK_DATA", str(tmp_path))
+    (tmp_path / "records.db").write_bytes(b"garbage" * 100)
+    assert main(["records"]) == 0
+    err = capsys.readouterr().err
+    assert "已损坏" in err and "records.db.damaged-" in err
+    assert list(tmp_path.glob("records.db.damaged-*"))

@@ -264,7 +264,7 @@ class RecordStore:
             conn.close()
         message = (f"咨询记录文件已损坏（{reason}）。已保留可读的 {len(rows['consultations'])} 条咨询记录，"
                    f"损坏的文件已移到 {aside.name}。")
-        log.warning(message)
+        log.info(message)  # the caller shows self.notices to the person
         self.notices.append(message)
 
     def _migrate_json(self) -> None:
