@@ -116,6 +116,31 @@ def test_a_flipped_byte_keeps_every_readable_record_and_moves_the_file_aside(tmp
     assert RecordStore(tmp_path).count() == len(readable) + 1
 
 
+def test_two_processes_meeting_a_damaged_store_keep_everything_readable(tmp_path):
+    store = RecordStore(tmp_path)
+    store.add_many([_record(n, profile={"notes": "y" * 600}) for n in range(300)])
+    path = tmp_path / "records.db"
+    conn = sqlite3.connect(path)
+    victim = conn.execute("SELECT pageno FROM dbstat WHERE name = 'consultations' AND pagetype = 'leaf' "
+                          "ORDER BY pageno LIMIT 1 OFFSET 20").fetchone()[0]
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    raw = bytearray(path.read_bytes())
+    raw[(victim - 1) * page_size] ^= 0xFF
+    path.write_bytes(bytes(raw))
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from desktop.session.records import RecordStore, Consultation
+        RecordStore(sys.argv[1]).add(Consultation(recorded_at="2026-02-01T00:00:00", company=sys.argv[2]))
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path), who]) for who in ("甲", "乙")]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    names = [c.company for c in RecordStore(tmp_path).consultations()]
+    assert "甲" in names and "乙" in names
+    assert 280 < len(names) - 2 < 300 and len(set(names)) == len(names)
+
+
 def test_a_garbage_file_is_moved_aside_not_overwritten(tmp_path):
     (tmp_path / "records.db").write_bytes(b"not a database at all" * 100)
     store = ProfileStore(tmp_path)

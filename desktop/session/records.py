@@ -228,6 +228,7 @@ class RecordStore:
     def _rescue(self, reason: str) -> None:
         """Copy every readable row into a fresh store; move the damaged file (and its WAL) aside."""
         rows: dict[str, list[tuple]] = {"consultations": [], "labels": [], "data_changes": []}
+        identity = _identity(self.path)
         try:
             src = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
             try:
@@ -239,6 +240,8 @@ class RecordStore:
                 src.close()
         except sqlite3.Error:
             pass  # nothing readable at all (e.g. the header is gone)
+        if _identity(self.path) != identity:  # another window rescued it meanwhile: use its fresh store
+            return
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{RECORDS_FILE}.damaged-{stamp}")
         try:
@@ -476,6 +479,14 @@ def _rebuild_counts(conn: sqlite3.Connection) -> None:
     for row in conn.execute("SELECT * FROM consultations").fetchall():
         c = Consultation.from_row(row)
         _count(conn, c.recorded_at[:10], counted_items(c), +1)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_dev)
 
 
 def _range(since: dt.date | None, until: dt.date | None) -> tuple[str, list[str]]:
