@@ -18,13 +18,15 @@ import json
 import logging
 import os
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 log = logging.getLogger("policy_desk.records")
 
 RECORDS_FILE = "records.db"
+LOCK_FILE = "records.lock"  # an empty SQLite file whose exclusive lock serialises rescues
 LEGACY_HISTORY_FILE = "history.json"
 BUSY_TIMEOUT_SECONDS = 30
 SCHEMA_VERSION = 1
@@ -181,29 +183,66 @@ class RecordStore:
         """Open, check, rescue if damaged, create the tables, migrate history.json (once per object)."""
         if self._ready:
             return
+        damage = self._check()
+        if damage is not None:
+            with self._exclusive():  # one process rescues; the others then find the fresh store
+                damage = self._check()
+                if damage is not None:
+                    self._rescue(damage)
+        self._ready = True
+        self._migrate_json()
+
+    def _check(self) -> str | None:
+        """None when the store opens, passes quick_check and has its tables; else what is damaged."""
         try:
             conn = self._connect()
             try:
                 result = conn.execute("PRAGMA quick_check").fetchone()[0] if self.verify else "ok"
                 if result != "ok":
-                    raise sqlite3.DatabaseError(f"quick_check: {result}")
+                    return f"quick_check: {result}"
                 conn.executescript(SCHEMA)
             finally:
                 conn.close()
         except sqlite3.DatabaseError as exc:
-            if not (_is_damage(exc) or str(exc).startswith("quick_check")):
+            if not _is_damage(exc):
                 raise RecordsError(f"暂时无法读取咨询记录（{exc}），请稍后重试。记录未改动。") from None
-            self._rescue(str(exc))
-        self._ready = True
-        self._migrate_json()
+            return str(exc)
+        return None
 
-    def _open(self) -> sqlite3.Connection:
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """A lock between processes, held while a damaged store is rescued (released if a process dies)."""
+        lock = sqlite3.connect(self.folder / LOCK_FILE, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        try:
+            lock.execute("BEGIN EXCLUSIVE")
+            yield
+        except sqlite3.Error as exc:
+            raise RecordsError(f"咨询记录正被另一个窗口修复，请稍后重试（{exc}）。") from None
+        finally:
+            try:
+                lock.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            lock.close()
+
+    def _open(self) -> tuple[sqlite3.Connection, tuple[int, int] | None]:
+        """A connection and the identity of the file it opened (to notice a rescue by another process)."""
         self.ensure()
-        return self._connect()
+        for _ in range(3):
+            before = _identity(self.path)
+            conn = self._connect()
+            if _identity(self.path) == before:
+                return conn, before
+            conn.close()
+        raise RecordsError("咨询记录文件正在被替换，请稍后重试。记录未改动。")
 
-    def _run(self, work, write: bool = False):
-        """Run ``work(conn)`` in one transaction; turn SQLite errors into RecordsError."""
-        conn = self._open()
+    def _run(self, work, write: bool = False, retry: bool = True):
+        """Run ``work(conn)`` in one transaction; turn SQLite errors into RecordsError.
+
+        If another process rescued the store (moved the file) while this one used it, the work is
+        done again on the fresh store, so a record never stays behind in the moved-aside file.
+        """
+        conn, identity = self._open()
         try:
             if write:
                 conn.execute("BEGIN IMMEDIATE")
@@ -213,22 +252,29 @@ class RecordStore:
                 except BaseException:
                     conn.execute("ROLLBACK")
                     raise
-                return out
-            return work(conn)
+            else:
+                out = work(conn)
         except sqlite3.Error as exc:
+            if retry and _identity(self.path) != identity:
+                conn.close()
+                self._ready = False
+                return self._run(work, write, retry=False)
             if _is_damage(exc):
                 self._ready = False  # checked and rescued on the next call
                 raise RecordsError(f"咨询记录文件已损坏（{exc}）；下次打开时会保留可读的记录并另存损坏的文件。") from None
             raise RecordsError(f"无法读写咨询记录（{exc}），请稍后重试。记录未改动。") from None
         finally:
             conn.close()
+        if write and retry and _identity(self.path) != identity:  # written into a file moved aside meanwhile
+            self._ready = False
+            return self._run(work, write, retry=False)
+        return out
 
     # ------------------------------------------------------------------ rescue and migration
 
     def _rescue(self, reason: str) -> None:
         """Copy every readable row into a fresh store; move the damaged file (and its WAL) aside."""
         rows: dict[str, list[tuple]] = {"consultations": [], "labels": [], "data_changes": []}
-        identity = _identity(self.path)
         try:
             src = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
             try:
@@ -240,8 +286,6 @@ class RecordStore:
                 src.close()
         except sqlite3.Error:
             pass  # nothing readable at all (e.g. the header is gone)
-        if _identity(self.path) != identity:  # another window rescued it meanwhile: use its fresh store
-            return
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{RECORDS_FILE}.damaged-{stamp}")
         try:
