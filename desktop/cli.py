@@ -80,9 +80,15 @@ def cmd_build(args) -> int:
 
 def cmd_import_pack(args) -> int:
     from desktop.datapack import format_changelog, import_pack
+    from desktop.service import active_db_path
+    from desktop.session.alerts import ImportWatch
 
-    result = import_pack(Path(args.file))
+    with ImportWatch(active_db_path()) as watch:  # which saved clients the new data changes (客户提醒)
+        result = import_pack(Path(args.file))
+        note = watch.finish(result.db_path)
     print(result.summary())
+    if note:
+        print(note)
     print(format_changelog(result.changelog, limit=20))
     return 0
 
@@ -140,6 +146,10 @@ def cmd_match(args) -> int:
         from desktop.report.text import format_report
 
         print(format_report(report, data.engine, unlocks))
+    if args.record:  # the same record the window makes on save / print (desktop/desk_cli.py)
+        from desktop.desk_cli import record_match
+
+        record_match(report, Path(args.profile), unlocks, args.officer, data.questionnaire)
     return 0
 
 
@@ -217,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--officer", help="清单上的咨询人员姓名（可选）")
     p.add_argument("--what-if", action="store_true", help="列出可争取的政策（改变某项条件后可适用）")
     p.add_argument("--relocation", action="store_true", help="与 --what-if 同用：也考虑迁址（迁入自贸试验区、中关村园区、经开区）")
+    p.add_argument("--record", action="store_true", help="把本次咨询记入咨询记录（与窗口中保存或打印时相同）")
     p.set_defaults(func=cmd_match)
 
     p = sub.add_parser("questions", help="列出仍会影响结果的问题，最重要的在前")
@@ -226,6 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="同时列出只涉及政策方向或次要事项的问题")
     p.add_argument("--interview", action="store_true", help="JSON：输出问询状态（是否完成、约余题数、下一题、留待确认）")
     p.set_defaults(func=cmd_questions)
+
+    from desktop.desk_cli import add_parsers as add_desk_parsers
+
+    add_desk_parsers(sub)  # stats, alerts, records
 
     p = sub.add_parser("gui", help="启动桌面程序")
     p.add_argument("--smoke", action="store_true", help="启动、打开主窗口、匹配和检索各一次后退出（用于测试）")

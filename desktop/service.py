@@ -20,7 +20,7 @@ from desktop.rules.store import load_engine_from_db
 from desktop.rules.whatif import DIRECTION_LABEL, Unlock, status_label, what_if
 
 __all__ = [
-    "PolicyData", "MatchReport", "open_data",
+    "PolicyData", "MatchReport", "open_data", "active_db_path",
     # What the faces (gui, cli) use from the layers below, so they import nothing behind this
     # facade (tests/test_import_contract.py holds them to it).
     "LibraryError", "Library", "DocumentRow", "SectionRow", "locate_all",

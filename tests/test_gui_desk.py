@@ -124,8 +124,12 @@ def test_history_lists_saved_consultations(qtbot, window, tmp_path):
     row = tree.topLevelItem(0)
     assert row.text(1) == CATERING["name"] and row.text(2) == AS_OF.isoformat()
     assert row.text(0).startswith(dt.date.today().isoformat())
-    history = json.loads((tmp_path / "userdata" / "history.json").read_text(encoding="utf-8"))
-    assert history[0]["company"] == CATERING["name"]
+    from desktop.session.records import RecordStore
+
+    recorded = RecordStore(tmp_path / "userdata").consultations()
+    assert [r.company for r in recorded] == [CATERING["name"]] and recorded[0].as_of == AS_OF.isoformat()
+    results = window.evaluation.report.results
+    assert recorded[0].applies == [r.id for r in results if r.status == "applies" and not r.measure.programme_level]
     # opening it again from the list
     window.new_consultation()
     window.history_view.tree.setCurrentItem(row)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 
 import pytest
@@ -67,10 +66,9 @@ def test_history_is_newest_first_one_entry_per_file_and_survives_corruption(tmp_
     store.record("甲公司", tmp_path / "a.json", DAY, {"applies": 4})
     entries = store.history()
     assert [e.company for e in entries] == ["甲公司", "乙公司"] and entries[0].counts == {"applies": 4}
-    store.history_path.write_text("[{", encoding="utf-8")
-    assert store.history() == []
     store.record("丙公司", None, None)
-    assert json.loads(store.history_path.read_text(encoding="utf-8"))[0]["company"] == "丙公司"
+    assert [e.company for e in ProfileStore(tmp_path).history()] == ["丙公司", "甲公司", "乙公司"]
+    assert store.records.count() == 4  # append-only: the earlier 甲公司 entry is kept as a record
 
 
 def test_consultation_navigation_keeps_answers(policy_data):

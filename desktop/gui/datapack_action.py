@@ -66,13 +66,19 @@ def choose_and_import(window: QWidget) -> bool:
                    f"数据包版本：{manifest.data_version}（当前：{current or '未知'}）\n生成日期：{build_date}\n\n{changes}\n\n"
                    "导入后程序将重新启动。是否继续？"):
         return False
+    from desktop.session.alerts import ImportWatch
+
+    watch = ImportWatch(window.data.db_path)  # saved clients are compared old → new (客户提醒)
     window.data.close()  # release the database file before it is replaced
     try:
         with busy():
             result = datapack.import_pack(Path(path))
-        QMessageBox.information(window, "数据包已导入", result.summary() + "\n程序将重新启动。")
+        note = watch.finish(result.db_path)
+        QMessageBox.information(window, "数据包已导入", result.summary() + f"\n{note}\n程序将重新启动。")
     except datapack.PackError as exc:
         QMessageBox.warning(window, "无法导入数据包", f"{exc}\n原有数据未改动。程序将重新启动。")
+    finally:
+        watch.discard()
     _restart(window)
     return True
 

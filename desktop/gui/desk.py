@@ -146,7 +146,11 @@ class DeskWorkflow:
     def _record_history(self) -> None:
         c = self.consultation
         try:
-            self.store.record(c.company, c.path, c.as_of, self.evaluation.report.counts() if self.evaluation else None)
+            ev = self.evaluation  # the full record: measures, 不确定 answers, what-if shown, adviser
+            self.store.record(c.company, c.path, c.as_of, ev.report.counts() if ev else None,
+                              report=ev.report if ev else None, unsure=list(c.skipped), adviser=self._officer(),
+                              unlocks=ev.unlocks if ev and ev.unlocks_ready else None,
+                              questionnaire=self.data.questionnaire)
         except StoreError as exc:
             self.statusBar().showMessage(f"无法更新最近咨询列表：{exc}", 6000)
         self.history_view.set_entries(self.store.history())

@@ -33,6 +33,7 @@ from desktop.gui.answer_editors import format_answer
 from desktop.session.citations import CitationIndex
 from desktop.session.consultation import Consultation, Evaluation
 from desktop.gui.desk import APP_TITLE, DeskWorkflow
+from desktop.gui.desk_menu import install_desk_menu
 from desktop.gui.history_view import HistoryView
 from desktop.session.profiles_store import ProfileStore
 from desktop.gui.questionnaire_view import AnswersView, QuestionnaireView, summary_html
@@ -201,6 +202,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         help_menu.addAction(datapack_action.restore_bundled_action(self))  # 恢复内置数据
         help_menu.addSeparator()
         help_menu.addAction(self.act_about)
+        install_desk_menu(self)  # 咨询台: statistics and client alerts (desktop/gui/desk_menu.py)
 
         bar = QToolBar("常用")
         bar.setObjectName("mainToolBar")

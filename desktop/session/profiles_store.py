@@ -1,11 +1,12 @@
-"""Company profiles and the list of recent consultations on disk (Qt-free).
+"""Company profiles on disk, and the recent-consultations list read from the records (Qt-free).
 
 Profiles are JSON files (the canonical profile of ../shared/specs/profile.md, so
 ``policy-desk match FILE`` reads them) kept by default in ``user_data_dir()/profiles``. The app's
 own notes ride along under keys starting with ``_`` (skipped questions, the evaluation date, when
 it was saved), which the profile reader ignores. Every write is atomic: a temporary file in the
 same folder is written, flushed and fsynced, then renamed over the target, so a crash or a full
-disk never leaves a half-written profile or history.
+disk never leaves a half-written profile. The consultation history is the append-only SQLite
+store of desktop.session.records (an old history.json is migrated once and kept as .bak).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from typing import Any, Mapping
 from desktop.atomic import WriteError, write_text_atomic
 from desktop.paths import user_data_dir
 from desktop.rules.facts import ProfileError, Questionnaire, parse_profile_text, unsure_facts
+from desktop.session.records import NO_NAME, Consultation, RecordsError, RecordStore, consultation_from_report, now_text
 
-HISTORY_FILE = "history.json"
 HISTORY_LIMIT = 50
 MAX_PROFILE_BYTES = 1_000_000
 APP_TAG = "policy-desk"
@@ -84,14 +85,13 @@ class ProfileStore:
 
     def __init__(self, base: Path | None = None):
         self.base = Path(base) if base is not None else user_data_dir()
+        self._records: RecordStore | None = None
+        self.history_error: str | None = None
 
     @property
     def profiles_dir(self) -> Path:
         return self.base / "profiles"
 
-    @property
-    def history_path(self) -> Path:
-        return self.base / HISTORY_FILE
 
     # ------------------------------------------------------------------ profiles
 
@@ -162,41 +162,50 @@ class ProfileStore:
 
     # ------------------------------------------------------------------ history
 
+    @property
+    def records(self) -> RecordStore:
+        """The consultation records (SQLite, desktop.session.records), shared with the statistics."""
+        if self._records is None:
+            self._records = RecordStore(self.base)
+        return self._records
+
     def history(self) -> list[HistoryEntry]:
-        """Recent consultations, newest first; an unreadable history reads as empty."""
+        """Recent consultations, newest first, one per profile file.
+
+        A store that cannot be read right now reads as empty here (the window still starts) and
+        is left untouched; a damaged one is rescued by the record store and reported in its notices.
+        """
         try:
-            data = json.loads(self.history_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            recent = self.records.recent(HISTORY_LIMIT)
+        except RecordsError as exc:
+            self.history_error = str(exc)
             return []
-        out: list[HistoryEntry] = []
-        if not isinstance(data, list):
-            return out
-        for item in data:
-            if not isinstance(item, dict) or not isinstance(item.get("when"), str):
-                continue
-            counts = item.get("counts") if isinstance(item.get("counts"), dict) else {}
-            out.append(HistoryEntry(
-                when=item["when"],
-                company=str(item.get("company") or "（未填写名称）"),
-                path=item.get("path") if isinstance(item.get("path"), str) else None,
-                as_of=item.get("as_of") if isinstance(item.get("as_of"), str) else None,
-                counts={str(k): int(v) for k, v in counts.items() if isinstance(v, int)},
-            ))
-        return out
+        self.history_error = None
+        return [HistoryEntry(when=c.recorded_at, company=c.company, path=c.profile_path, as_of=c.as_of,
+                             counts={str(k): v for k, v in c.counts.items() if isinstance(v, int)})
+                for c in recent]
 
     def record(self, company: str | None, path: Path | None, as_of: dt.date | None,
-               counts: Mapping[str, int] | None = None) -> HistoryEntry:
-        """Put a consultation at the top of the history (one entry per profile file)."""
-        entry = HistoryEntry(
-            when=dt.datetime.now().replace(microsecond=0).isoformat(),
-            company=(company or "").strip() or "（未填写名称）",
-            path=str(Path(path).resolve()) if path else None,
-            as_of=as_of.isoformat() if as_of else None,
-            counts=dict(counts or {}),
-        )
-        entries = [e for e in self.history() if not (entry.path and e.path == entry.path)]
-        entries.insert(0, entry)
-        entries = entries[:HISTORY_LIMIT]
-        atomic_write_text(self.history_path,
-                          json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2) + "\n")
-        return entry
+               counts: Mapping[str, int] | None = None, *, report: Any = None, unsure: list[str] | None = None,
+               unlocks: list[Any] | None = None, adviser: str | None = None, origin: str = "window",
+               questionnaire: Questionnaire | None = None) -> HistoryEntry:
+        """Append a consultation to the records (the window calls this on save and on print).
+
+        With ``report`` (a MatchReport) the full record is kept: applicable and maybe measures,
+        不确定 answers, what-if suggestions shown, adviser; without it only the counts.
+        """
+        if report is not None:
+            record, labels = consultation_from_report(report, company=company, profile_path=path, unsure=unsure or [],
+                                                      unlocks=unlocks, adviser=adviser, origin=origin,
+                                                      questionnaire=questionnaire)
+        else:
+            record = Consultation(recorded_at=now_text(), company=(company or "").strip() or NO_NAME,
+                                  profile_path=str(Path(path).resolve()) if path else None,
+                                  as_of=as_of.isoformat() if as_of else None, adviser=adviser, origin=origin,
+                                  counts=dict(counts or {}))
+            labels = {}
+        try:
+            self.records.add(record, labels)
+        except RecordsError as exc:
+            raise StoreError(str(exc)) from None
+        return HistoryEntry(record.recorded_at, record.company, record.profile_path, record.as_of, dict(record.counts))
