@@ -93,7 +93,8 @@ def record_match(report, profile_path: Path, unlocks, officer: str | None, quest
 
 
 def _current_data_version(args) -> str | None:
-    from desktop.paths import active_db_path, read_data_version
+    from desktop.paths import read_data_version
+    from desktop.service import active_db_path
 
     return read_data_version(Path(args.db) if getattr(args, "db", None) else active_db_path())
 

@@ -40,7 +40,7 @@ LAYERS: dict[str, int] = {
     "desktop.service": 5,
     "desktop.session": 6,
     "desktop.gui": 7,
-    "desktop.cli": 8,
+    "desktop.cli": 8, "desktop.desk_cli": 8,
     "desktop.__main__": 9,
 }
 FACES = ("desktop.gui", "desktop.cli")
