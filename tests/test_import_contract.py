@@ -32,7 +32,7 @@ LAYERS: dict[str, int] = {
     "desktop.corpus": 1,
     "desktop.library": 2,
     "desktop.rules": 3,
-    "desktop.housekeeping": 0,
+    "desktop.housekeeping": 0, "desktop.validity": 0,
     "desktop.report": 4, "desktop.build": 4,
     "desktop.datapack_format": 4, "desktop.datapack_signing": 4, "desktop.datapack_build": 4, "desktop.datapack_trust": 4,
     # Installing a pack probes it through the facade and the renderings, so it sits above them.

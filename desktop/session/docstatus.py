@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desktop.library.db import DocumentRow
+from desktop.service import DocumentRow
+from desktop.validity import window_status
 
 DOC_STATUS_LABELS = {
     "in_force": "有效",
@@ -21,13 +22,7 @@ def document_window(doc: DocumentRow) -> tuple[str | None, str | None]:
 
 def document_status(doc: DocumentRow, as_of: dt.date) -> str:
     """One of DOC_STATUS_LABELS' keys."""
-    start, end = document_window(doc)
-    day = as_of.isoformat()
-    if start and day < start:
-        return "not_yet"
-    if end and day > end:
-        return "expired"
-    return "in_force" if (start or end) else "unstated"
+    return window_status(*document_window(doc), as_of)
 
 
 def document_year(doc: DocumentRow) -> int | None:
