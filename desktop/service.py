@@ -12,7 +12,8 @@ from typing import Any, Mapping
 
 from desktop.library.db import Library, LibraryError
 from desktop.paths import active_db_path
-from desktop.rules.engine import STATUSES, Engine, MeasureResult
+from desktop.rules.engine import Engine, MeasureResult
+from desktop.rules.result import ResultModel, build_model
 from desktop.rules.store import load_engine_from_db
 
 __all__ = ["PolicyData", "MatchReport", "LibraryError", "open_data"]
@@ -27,12 +28,13 @@ class MatchReport:
     results: list[MeasureResult]
     meta: dict[str, str]
     derived: dict[str, Any] = field(default_factory=dict)
+    model: ResultModel | None = None  # sections, ranking and counts: what every face shows
 
     def by_status(self, status: str) -> list[MeasureResult]:
         return [r for r in self.results if r.status == status]
 
     def counts(self) -> dict[str, int]:
-        return {s: len(self.by_status(s)) for s in STATUSES}
+        return dict(self.model.counts)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -42,7 +44,8 @@ class MatchReport:
             "build_date": self.meta.get("build_date"),
             "derived_facts": self.derived,
             "counts": self.counts(),
-            "results": [r.to_json() for r in self.results],
+            "sections": self.model.to_json(),
+            "results": [dict(r.to_json(), section=self.model.section_of[r.id]) for r in self.results],
         }
 
 
@@ -65,10 +68,12 @@ class PolicyData:
         return self.engine.questionnaire
 
     def match(self, profile: Mapping[str, Any], as_of: dt.date) -> MatchReport:
-        derived = {k: v for k, v in self.engine.facts_of(profile).items()
+        facts = self.engine.facts_of(profile)
+        derived = {k: v for k, v in facts.items()
                    if k not in profile and k in ("enterprise_size", "is_sme", "is_small_micro")}
         results = self.engine.evaluate(profile, as_of)
-        return MatchReport(as_of, dict(profile), results, self.meta, derived)
+        model = build_model(results, facts, self.engine.questionnaire)
+        return MatchReport(as_of, dict(profile), results, self.meta, derived, model)
 
     def searcher(self, on_progress=None):
         if self._searcher is None:

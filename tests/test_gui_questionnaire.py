@@ -57,7 +57,7 @@ def test_results_are_grouped_by_status_and_kind(qtbot, window):
 
 def test_results_update_after_every_answer(qtbot, window, policy_data):
     before = window.results_view.displayed_statuses()
-    assert set(before.values()) <= {"maybe", "applies", "expired", "not_yet_in_force"}  # nothing is 'no' yet
+    assert set(before.values()) <= {"maybe", "applies", "related", "expired", "not_yet_in_force"}  # nothing is 'no' yet
     drive(qtbot, window, {"industries": CATERING["industries"]}, max_steps=1)
     after = window.results_view.displayed_statuses()
     assert after != before

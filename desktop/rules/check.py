@@ -62,7 +62,7 @@ def check_coverage(mf: MeasureFile, engine: Engine, situations_path: Path) -> li
     for situation in load_situations(situations_path):
         problems.extend(run_situation(engine, situation))
         for mid, status in situation.expect.items():
-            (applies if status == "applies" else other).add(mid)
+            (applies if status in ("applies", "related") else other).add(mid)
     for m in mf.measures:
         if m.id not in applies:
             problems.append(f"{m.id}: no situation expects it to apply")

@@ -26,7 +26,7 @@ STATUS_COLOURS = {
 RESULT_SECTIONS: list[tuple[str, str, tuple[str, ...], bool | None]] = [
     ("applies", "适用", ("applies",), False),
     ("maybe", "可能适用", ("maybe",), False),
-    ("direction", "相关政策方向（鼓励、支持类，请咨询责任单位）", ("applies", "maybe"), True),
+    ("direction", "相关政策方向（鼓励、支持类，请咨询责任单位）", ("related",), True),
     ("inactive", "已失效或未生效", ("expired", "not_yet_in_force"), None),
     ("not_applicable", "不适用", ("not_applicable",), None),
 ]
