@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from desktop.rules.result import counts_text
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -356,8 +357,6 @@ def summary_html(company: str, answered: int, skipped: int, counts: dict[str, in
         f"<p>{name}：已回答 {answered} 个问题"
         + (f"，{skipped} 个标为“不确定”" if skipped else "")
         + "。剩下的问题都不会再改变任何政策的判断，所以不再询问。</p>"
-        f"<p>评估日期 <b>{html.escape(as_of)}</b>：适用 <b>{counts.get('applies', 0)}</b> 条，"
-        f"可能适用 <b>{counts.get('maybe', 0)}</b> 条，"
-        f"已失效或未生效 {counts.get('expired', 0) + counts.get('not_yet_in_force', 0)} 条。</p>"
+        f"<p>评估日期 <b>{html.escape(as_of)}</b>：{html.escape(counts_text(counts, '，'))}。</p>"
         "<p>在“全部回答”中可以查看和修改任何回答；结果会随之更新。</p>"
     )

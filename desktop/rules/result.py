@@ -54,8 +54,18 @@ AUDIENCE = {"ownership": "private"}
 # --------------------------------------------------------------------------- every company or not
 
 
+_APART: dict[tuple[Test, int], bool] = {}  # tests are immutable; the answer depends only on the choices
+
+
 def test_sets_company_apart(test: Test, questionnaire: Questionnaire) -> bool:
     """False for a test that (nearly) every company meets; True when it selects some companies."""
+    key = (test, id(questionnaire))
+    if key not in _APART:
+        _APART[key] = _sets_apart(test, questionnaire)
+    return _APART[key]
+
+
+def _sets_apart(test: Test, questionnaire: Questionnaire) -> bool:
     if test.op == "known":
         return test.value is not True
     if EVERY_EMPLOYER_FACTS.get(test.fact) is test.value and test.op == "eq":
@@ -201,6 +211,13 @@ class ResultModel:
     def items(self) -> Iterable[Item]:
         for s in self.sections:
             yield from s.items
+
+    def questions_to_confirm(self) -> list[tuple[str, list[Item]]]:
+        """The open items grouped by the one question that settles each, the question deciding most first."""
+        groups: dict[str, list[Item]] = {}
+        for item in self.section("to_confirm").items:
+            groups.setdefault(item.question or "（需补充企业信息）", []).append(item)
+        return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[1][0].rank_key()))
 
     def counts_text(self, sep: str = " · ") -> str:
         return counts_text(self.counts, sep)
