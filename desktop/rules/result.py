@@ -12,8 +12,9 @@ apart (no condition, or only tests every company meets: an answered district, an
 at least one employee …); it then goes to the every-company section instead of the first three.
 
 Within a section, items that rest on the company's own facts (industry, what it sells,
-recognitions, size, location) come first, then money with amounts and duties with penalties or
-deadlines, then the rest; ties keep the order of the measure files.
+recognitions, size, location) come first; among them money with amounts, filings and licences and
+duties with deadlines, then duties with stated fines, then the rest (see :func:`weight`); then the
+items resting on more of the company's facts; ties keep the order of the measure files.
 """
 
 from __future__ import annotations
@@ -121,14 +122,19 @@ def own_facts(measure: Measure, facts: Mapping[str, Any], questionnaire: Questio
     return tuple(found)
 
 
-def is_weighty(measure: Measure) -> bool:
-    """Money with stated amounts, or a duty with a penalty or a deadline."""
+def weight(measure: Measure) -> int:
+    """How much a client needs to see it first: 2 for money with stated amounts, a filing, licence or
+    commitment to make, or a duty with a deadline; 1 for a duty with a stated fine or a penalty
+    named in the duty; 0 otherwise (e.g. how supervision works)."""
     if measure.group in MONEY_GROUPS:
-        return bool(measure.amounts)
+        return 2 if measure.amounts else 0
     if measure.group in DUTY_GROUPS:
-        text = f"{measure.title}{measure.summary}{measure.requirement or ''}"
-        return bool(measure.deadline) or measure.kind == "penalty" or "罚" in text
-    return False
+        if measure.deadline or measure.group == "procedure":
+            return 2
+        if measure.kind == "penalty":
+            return 1 if "元" in f"{measure.title}{measure.summary}" else 0
+        return 1 if "罚" in f"{measure.title}{measure.summary}{measure.requirement or ''}" else 0
+    return 0
 
 
 # --------------------------------------------------------------------------- the model
@@ -139,7 +145,7 @@ class Item:
     result: MeasureResult
     section: str
     own_facts: tuple[str, ...]  # company-specific facts it rests on
-    weighty: bool  # money with amounts, or a duty with a penalty or deadline
+    weight: int  # 2: money with amounts, a procedure, a duty with a deadline; 1: a duty with a fine
     order: int  # position of the measure in the measure files (the last tie-breaker)
 
     @property
@@ -164,7 +170,7 @@ class Item:
         return self.result.missing_facts[0] if self.result.missing_facts else None
 
     def rank_key(self) -> tuple:
-        return (0 if self.own_facts else 1, 0 if self.weighty else 1, -len(self.own_facts),
+        return (0 if self.own_facts else 1, -self.weight, -len(self.own_facts),
                 GROUP_ORDER[self.measure.group], self.order)
 
 
@@ -269,7 +275,7 @@ def build_model(results: list[MeasureResult], facts: Mapping[str, Any], question
         general = for_every_company(r.measure, questionnaire)
         key = section_key(r, general)
         own = () if general else own_facts(r.measure, facts, questionnaire)
-        members[key].append(Item(r, key, own, is_weighty(r.measure), order))
+        members[key].append(Item(r, key, own, weight(r.measure), order))
     sections = [Section(key, label, note, sorted(members[key], key=Item.rank_key)) for key, label, note in SECTIONS]
     return ResultModel(sections, counts_of(results), {i.id: s.key for s in sections for i in s.items})
 
