@@ -55,12 +55,13 @@ AUDIENCE = {"ownership": "private"}
 # --------------------------------------------------------------------------- every company or not
 
 
-_APART: dict[tuple[Test, int], bool] = {}  # tests are immutable; the answer depends only on the choices
+_APART: dict[tuple, bool] = {}  # tests are immutable: the answer depends on the test and the fact's choices
 
 
-def test_sets_company_apart(test: Test, questionnaire: Questionnaire) -> bool:
+def sets_company_apart(test: Test, questionnaire: Questionnaire) -> bool:
     """False for a test that (nearly) every company meets; True when it selects some companies."""
-    key = (test, id(questionnaire))
+    info = questionnaire.facts.get(test.fact)
+    key = (test, info.type if info else None, tuple(info.choices) if info else ())
     if key not in _APART:
         _APART[key] = _sets_apart(test, questionnaire)
     return _APART[key]
@@ -87,7 +88,7 @@ def _sets_apart(test: Test, questionnaire: Questionnaire) -> bool:
 def always_holds(node: Node, questionnaire: Questionnaire) -> bool:
     """True when the condition selects no company (every ordinary company meets it)."""
     if isinstance(node, Test):
-        return not test_sets_company_apart(node, questionnaire)
+        return not sets_company_apart(node, questionnaire)
     if isinstance(node, All):
         return all(always_holds(p, questionnaire) for p in node.parts)
     if isinstance(node, Any_):
@@ -117,7 +118,7 @@ def own_facts(measure: Measure, facts: Mapping[str, Any], questionnaire: Questio
     found: dict[str, None] = {}
     for key in outcome.held:
         test = tests[key]
-        if test_sets_company_apart(test, questionnaire) and facts.get(test.fact) is not NOT_ASKED:
+        if sets_company_apart(test, questionnaire) and facts.get(test.fact) is not NOT_ASKED:
             found.setdefault(test.fact, None)
     return tuple(found)
 
