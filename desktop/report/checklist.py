@@ -131,7 +131,8 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _measure_block(item, st: dict[str, ParagraphStyle], width: float) -> Flowable:
+def _measure_block(item, st: dict[str, ParagraphStyle], width: float, previous=None) -> Flowable:
+    """One measure with a box to tick; department and procedure said once for a run of the same."""
     m = item.measure
     rows: list[Paragraph] = [_p(m.title, st["item"]), _p(m.summary, st["body"])]
     if m.amounts:
@@ -141,7 +142,10 @@ def _measure_block(item, st: dict[str, ParagraphStyle], width: float) -> Flowabl
     if m.deadline:
         rows.append(_label_p("时限", m.deadline, st["body"]))
     validity = _validity(m)
-    rows.append(_p(f"{_where(m)}。依据：{_basis(m)}" + (f"；有效期：{validity}" if validity else ""), st["small"]))
+    where = _where(m)
+    if previous is not None and _where(previous.measure) == where:
+        where = "办理部门和办理方式：同上一项"
+    rows.append(_p(f"{where}。依据：{_basis(m)}" + (f"；有效期：{validity}" if validity else ""), st["small"]))
     box_w = 6 * mm
     table = Table([[CheckBox(), rows]], colWidths=[box_w, width - box_w])
     table.setStyle(TableStyle([
@@ -335,8 +339,8 @@ def build_story(report, questionnaire, officer: str | None = None, unlocks: Sequ
         story.heading(_p(section.note, st["small"]))
         for group in section.groups:
             story.heading(_p(f"{group.label}（{len(group.items)}）", st["h2"]))
-            for item in group.items:
-                story.add(_measure_block(item, st, width))
+            for previous, item in zip([None, *group.items], group.items):
+                story.add(_measure_block(item, st, width, previous))
     confirm = model.section("to_confirm")
     if confirm.items:
         story.heading(_p(f"{next(numbers)}、{confirm.label}：回答问题即可确定（{confirm.count}）", st["h1"]))
