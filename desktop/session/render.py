@@ -80,9 +80,9 @@ def measure_detail_html(result: MeasureResult, questionnaire: Questionnaire, as_
     who = "责任单位" if programme else "办理部门"
     if m.procedure == NOT_STATED and m.department == NOT_STATED:
         rows.append((f"{who}和办理方式", "文件未写明"))
-    else:
-        rows.append(("办理方式", e(m.procedure)))
-        rows.append((who, e(m.department)))
+    else:  # what the text does not state is said so, in the same words as the checklist
+        rows.append(("办理方式", "文件未写明" if m.procedure == NOT_STATED else e(m.procedure)))
+        rows.append((who, "文件未写明" if m.department == NOT_STATED else e(m.department)))
     if m.deadline:
         rows.append(("时限", f"<b>{e(m.deadline)}</b>"))
     rows.append(("有效期", e(validity_text(result))))
