@@ -130,7 +130,7 @@ def cmd_match(args) -> int:
         from desktop.report.checklist import write_checklist_pdf
 
         write_checklist_pdf(report, Path(args.pdf), data.library, officer=args.officer, unlocks=unlocks,
-                            questionnaire=data.questionnaire)
+                            questionnaire=data.questionnaire, full=args.full)
         print(f"已生成清单：{args.pdf}", file=sys.stderr)
     if args.ics:
         from desktop.report.calendar import write_ics
@@ -225,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", help="同时生成打印清单 PDF")
     p.add_argument("--ics", help="同时导出截止日期日历（.ics）")
     p.add_argument("--officer", help="清单上的咨询人员姓名（可选）")
+    p.add_argument("--full", action="store_true", help="清单附录包含相关政策方向和对所有企业适用的一般规定（默认不打印）")
     p.add_argument("--what-if", action="store_true", help="列出可争取的政策（改变某项条件后可适用）")
     p.add_argument("--relocation", action="store_true", help="与 --what-if 同用：也考虑迁址（迁入自贸试验区、中关村园区、经开区）")
     p.add_argument("--record", action="store_true", help="把本次咨询记入咨询记录（与窗口中保存或打印时相同）")

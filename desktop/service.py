@@ -16,6 +16,7 @@ from desktop.rules.engine import STATUS_LABELS, STATUSES, Engine, MeasureResult
 from desktop.rules.facts import ProfileError, Question, Questionnaire, read_profile_file
 from desktop.rules.measures import KIND_GROUPS, Measure
 from desktop.rules.questions import gate_state, interview, open_questions
+from desktop.rules.result import ResultModel, build_model, counts_text
 from desktop.rules.store import load_engine_from_db
 from desktop.rules.whatif import DIRECTION_LABEL, Unlock, status_label, what_if
 
@@ -27,7 +28,7 @@ __all__ = [
     "STATUS_LABELS", "STATUSES", "MeasureResult", "KIND_GROUPS", "Measure",
     "ProfileError", "Question", "Questionnaire", "read_profile_file",
     "gate_state", "interview", "open_questions", "DIRECTION_LABEL", "Unlock", "status_label", "what_if",
-    "write_measures_doc",
+    "ResultModel", "build_model", "counts_text", "write_measures_doc",
 ]
 
 
@@ -40,12 +41,13 @@ class MatchReport:
     results: list[MeasureResult]
     meta: dict[str, str]
     derived: dict[str, Any] = field(default_factory=dict)
+    model: ResultModel | None = None  # sections, ranking and counts: what every face shows
 
     def by_status(self, status: str) -> list[MeasureResult]:
         return [r for r in self.results if r.status == status]
 
     def counts(self) -> dict[str, int]:
-        return {s: len(self.by_status(s)) for s in STATUSES}
+        return dict(self.model.counts)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,7 +57,8 @@ class MatchReport:
             "build_date": self.meta.get("build_date"),
             "derived_facts": self.derived,
             "counts": self.counts(),
-            "results": [r.to_json() for r in self.results],
+            "sections": self.model.to_json(),
+            "results": [dict(r.to_json(), section=self.model.section_of[r.id]) for r in self.results],
         }
 
 
@@ -78,10 +81,12 @@ class PolicyData:
         return self.engine.questionnaire
 
     def match(self, profile: Mapping[str, Any], as_of: dt.date) -> MatchReport:
-        derived = {k: v for k, v in self.engine.facts_of(profile).items()
+        facts = self.engine.facts_of(profile)
+        derived = {k: v for k, v in facts.items()
                    if k not in profile and k in ("enterprise_size", "is_sme", "is_small_micro")}
         results = self.engine.evaluate(profile, as_of)
-        return MatchReport(as_of, dict(profile), results, self.meta, derived)
+        model = build_model(results, facts, self.engine.questionnaire)
+        return MatchReport(as_of, dict(profile), results, self.meta, derived, model)
 
     def searcher(self, on_progress=None):
         if self._searcher is None:

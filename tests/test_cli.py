@@ -52,8 +52,13 @@ def test_match_json_has_the_spec_fields(capsys, db_path):
     data = json.loads(out)
     assert code == 0 and data["as_of"] == "2022-07-01"
     statuses = {r["status"] for r in data["results"]}
-    assert statuses <= {"applies", "maybe", "not_applicable", "expired", "not_yet_in_force"}
-    assert {"applies", "maybe", "not_applicable"} <= statuses
+    assert statuses <= {"applies", "maybe", "related", "not_applicable", "expired", "not_yet_in_force"}
+    assert {"applies", "maybe", "related", "not_applicable"} <= statuses
+    assert set(data["counts"]) == {"applies", "maybe", "related", "not_applicable", "expired", "not_yet_in_force"}
+    assert sum(data["counts"].values()) == len(data["results"])
+    for r in data["results"]:  # a direction is never "you qualify"
+        assert not (r["programme_level"] and r["status"] in ("applies", "maybe")), r["id"]
+        assert r["status"] != "related" or r["programme_level"], r["id"]
     for r in data["results"]:
         assert {"id", "title", "kind", "status", "reasons", "source"} <= set(r) and r["reasons"]
         assert {"document", "doc_title", "doc_number", "clause", "quote"} <= set(r["source"])

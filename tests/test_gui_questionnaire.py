@@ -40,24 +40,34 @@ def test_answering_by_clicking_matches_service_and_cli(qtbot, window, policy_dat
     assert {r["id"]: r["status"] for r in out["results"]} == shown
 
 
-def test_results_are_grouped_by_status_and_kind(qtbot, window):
+def test_results_show_the_model_sections_and_kinds(qtbot, window):
     drive(qtbot, window, CATERING, max_steps=6)
     tree = window.results_view.tree
     tops = [tree.topLevelItem(i).text(0).split("（")[0] for i in range(tree.topLevelItemCount())]
-    assert tops == ["适用", "可能适用", "相关政策方向", "已失效或未生效", "不适用"]
-    # programme-level items never show under 适用
+    assert tops == ["必须办理和遵守", "可以申请和使用", "需要确认", "相关政策方向", "对所有企业适用的一般规定",
+                    "已失效或尚未生效", "不适用"]
+    # programme-level items never show as applying: they are all under 相关政策方向 (or inactive / not applicable)
     results = {r.id: r for r in window.evaluation.report.results}
-    assert not any(results[mid].measure.programme_level for mid in window.results_view.section_members("applies"))
-    assert all(results[mid].measure.programme_level for mid in window.results_view.section_members("direction"))
+    for key in ("must_do", "can_apply", "to_confirm", "every_company"):
+        assert not any(results[mid].measure.programme_level for mid in window.results_view.section_members(key))
+    related = window.results_view.section_members("related")
+    assert related and all(results[mid].measure.programme_level and results[mid].status == "related" for mid in related)
+    # the tree shows the model: the same sections, the same ranked order
+    model = window.evaluation.report.model
+    for section in model.sections:
+        shown = window.results_view.section_members(section.key)
+        assert sorted(shown) == sorted(i.id for i in section.items)
+        assert shown == [i.id for g in section.groups for i in g.items]
     kind_labels = {"资金补贴与奖励", "税费减免", "融资支持", "备案与许可", "合规义务", "政务服务与便利"}
-    applies = tree.topLevelItem(0)
-    groups = {applies.child(j).text(0).split("（")[0] for j in range(applies.childCount())}
-    assert groups and groups <= kind_labels
+    for i in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(i)
+        groups = {top.child(j).text(0).split("（")[0] for j in range(top.childCount())}
+        assert groups <= kind_labels
 
 
 def test_results_update_after_every_answer(qtbot, window, policy_data):
     before = window.results_view.displayed_statuses()
-    assert set(before.values()) <= {"maybe", "applies", "expired", "not_yet_in_force"}  # nothing is 'no' yet
+    assert set(before.values()) <= {"maybe", "applies", "related", "expired", "not_yet_in_force"}  # nothing is 'no' yet
     drive(qtbot, window, {"industries": CATERING["industries"]}, max_steps=1)
     after = window.results_view.displayed_statuses()
     assert after != before

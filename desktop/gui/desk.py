@@ -177,7 +177,8 @@ class DeskWorkflow:
         return self._last_folder() / f"{stem}_{self.as_of.isoformat()}{suffix}"
 
     def print_preview(self) -> None:
-        dialog = export.open_print_preview(self, self.evaluation.report, self._officer(), self.evaluation.unlocks)
+        dialog = export.open_print_preview(self, self.evaluation.report, self._officer(), self.evaluation.unlocks,
+                                           full=self.act_full.isChecked())
         dialog.exec()
 
     def export_pdf(self, path: Path | None = None) -> bool:
@@ -194,7 +195,7 @@ class DeskWorkflow:
         report, unlocks = self.evaluation.report, self.evaluation.unlocks
         return export.write_pdf_async(report, path, self.data.library, self._officer(), unlocks,
                                       on_done=self._pdf_done, on_error=self._pdf_failed,
-                                      questionnaire=self.data.questionnaire)
+                                      questionnaire=self.data.questionnaire, full=self.act_full.isChecked())
 
     def _pdf_done(self, path: Path) -> None:
         self._set_busy(False, f"已生成清单：{path}")

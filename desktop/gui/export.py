@@ -36,40 +36,41 @@ def calendar_writer() -> Callable[..., Any] | None:
     return write_ics
 
 
-def preview_document(report, officer: str | None, unlocks) -> QTextDocument:
+def preview_document(report, officer: str | None, unlocks, full: bool = False) -> QTextDocument:
     doc = QTextDocument()
-    doc.setHtml(report_html(report, officer, unlocks))
+    doc.setHtml(report_html(report, officer, unlocks, full=full))
     return doc
 
 
-def print_report(printer: QPrinter, report, officer: str | None, unlocks) -> None:
+def print_report(printer: QPrinter, report, officer: str | None, unlocks, full: bool = False) -> None:
     """Render the checklist onto ``printer`` (the preview dialog, a real printer or a PDF file)."""
     printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                       printer.pageLayout().margins()))
-    preview_document(report, officer, unlocks).print_(printer)
+    preview_document(report, officer, unlocks, full).print_(printer)
 
 
-def open_print_preview(parent: QWidget, report, officer: str | None, unlocks) -> QPrintPreviewDialog:
+def open_print_preview(parent: QWidget, report, officer: str | None, unlocks, full: bool = False) -> QPrintPreviewDialog:
     """A print preview of the checklist; the caller shows it (exec / open)."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(f"政策匹配清单 {report.profile.get('name') or ''} {report.as_of.isoformat()}")
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(f"打印预览 — 评估日期 {report.as_of.isoformat()}")
-    dialog.paintRequested.connect(lambda p: print_report(p, report, officer, unlocks))
+    dialog.paintRequested.connect(lambda p: print_report(p, report, officer, unlocks, full))
     dialog.resize(900, 700)
     return dialog
 
 
 def write_pdf_async(report, out: Path, library, officer: str | None, unlocks,
                     on_done: Callable[[Path], None], on_error: Callable[[str], None],
-                    questionnaire=None) -> bool:
+                    questionnaire=None, full: bool = False) -> bool:
     """Write the checklist PDF on a worker thread; False (nothing started) if the module is missing."""
     writer = checklist_writer()
     if writer is None:
         return False
 
     def work() -> Path:
-        writer(report, Path(out), library, officer=officer or None, unlocks=unlocks, questionnaire=questionnaire)
+        writer(report, Path(out), library, officer=officer or None, unlocks=unlocks, questionnaire=questionnaire,
+               full=full)
         return Path(out)
 
     start_task(work, on_done=on_done, on_error=on_error)

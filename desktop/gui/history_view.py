@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from desktop.rules.result import counts_text
 from desktop.session.profiles_store import HistoryEntry
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -43,6 +44,7 @@ class HistoryView(QWidget):
             item = QTreeWidgetItem(self.tree, [when, e.company, e.as_of or "", str(e.counts.get("applies", ""))])
             item.setData(0, PATH_ROLE, e.path or "")
             item.setToolTip(1, e.path or "（未保存为档案）")
+            item.setToolTip(3, counts_text(e.counts) if e.counts else "")  # the result model's counts
         if self.tree.topLevelItemCount():
             self.tree.setCurrentItem(self.tree.topLevelItem(0))
 

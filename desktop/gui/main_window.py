@@ -38,7 +38,6 @@ from desktop.gui.history_view import HistoryView
 from desktop.session.profiles_store import ProfileStore
 from desktop.gui.questionnaire_view import AnswersView, QuestionnaireView, summary_html
 from desktop.gui.reader_view import ReaderView
-from desktop.session.render import section_counts
 from desktop.gui.results_view import ResultsView
 from desktop.gui.search_view import SearchView
 from desktop.gui.timeline import TimelineView
@@ -165,6 +164,9 @@ class MainWindow(DeskWorkflow, QMainWindow):
                                     "生成政策匹配清单 PDF（含评估日期、依据条款）")
         self.act_ics = self._action("导出截止日期日历(.ics)(&C)…", self.export_ics, None, None,
                                     "把适用政策的截止日期导出为日历文件")
+        self.act_full = self._action("清单包含附录（政策方向、一般规定）", lambda: None, None, None,
+                                     "打印预览和 PDF 清单附上相关政策方向和对所有企业适用的一般规定（默认不附）")
+        self.act_full.setCheckable(True)
         self.act_quit = self._action("退出(&X)", self.close, KS.Quit)
         self.act_find = self._action("检索政策文件(&F)", self.focus_search, KS.Find, SP.SP_FileDialogContentsView,
                                      "全文检索政策文件")
@@ -179,7 +181,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         for a in (self.act_new, self.act_open, self.act_save, self.act_save_as, self.act_duplicate):
             file_menu.addAction(a)
         file_menu.addSeparator()
-        for a in (self.act_preview, self.act_pdf, self.act_ics):
+        for a in (self.act_preview, self.act_pdf, self.act_full, self.act_ics):
             file_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(self.act_officer)
@@ -276,7 +278,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.evaluation = ev = c.evaluate(self.data)
         results = ev.report.results
         as_of = c.as_of.isoformat()
-        self.results_view.set_results(results, self.data.questionnaire, as_of, c.company)
+        self.results_view.set_results(ev.report.model, self.data.questionnaire, as_of, c.company)
         self.timeline_view.set_results(results, c.as_of)
         self._whatif_stale = True
         if self.right_tabs.currentIndex() == self.WHATIF:
@@ -287,12 +289,9 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.reader_view.set_as_of(c.as_of)
         self.search_view.set_as_of(c.as_of)
         self._fill_answers()
-        sections = section_counts(results)
-        self.counts_label.setText(
-            f"适用 {sections['applies']} · 可能适用 {sections['maybe']} · 政策方向 {sections['direction']} · "
-            f"已失效/未生效 {sections['inactive']} · 不适用 {sections['not_applicable']}")
+        self.counts_label.setText(ev.report.model.counts_text())  # the same counts on every face
         self.asof_label.setText(f"评估日期：{as_of}")
-        self.right_tabs.setTabText(self.RESULTS, f"匹配结果（适用 {sections['applies']}）")
+        self.right_tabs.setTabText(self.RESULTS, f"匹配结果（适用 {ev.report.counts()['applies']}）")
 
     def _fill_answers(self) -> None:
         c = self.consultation
@@ -389,7 +388,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         ev = self.evaluation
         if ev is not None:
             ev.report.profile["name"] = name.strip()
-            self.results_view.set_results(ev.report.results, self.data.questionnaire,
+            self.results_view.set_results(ev.report.model, self.data.questionnaire,
                                           self.as_of.isoformat(), self.consultation.company)
 
     def _date_changed(self, qdate: QDate) -> None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.gui.answer_editors import AnswerEditor, format_answer, make_editor
-from desktop.service import Question
+from desktop.service import Question, counts_text
 
 FACT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -365,9 +365,6 @@ def summary_html(company: str, answered: int, skipped: int, counts: dict[str, in
         f"<p>{name}：已回答 {answered} 个问题"
         + (f"，{skipped} 个标为“不确定”" if skipped else "")
         + rest + "</p>"
-        f"<p>评估日期 <b>{html.escape(as_of)}</b>：适用 <b>{counts.get('applies', 0)}</b> 条，"
-        f"可能适用 <b>{counts.get('maybe', 0)}</b> 条，"
-        + (f"相关政策方向 {counts['direction']} 条，" if "direction" in counts else "")
-        + f"已失效或未生效 {counts.get('inactive', counts.get('expired', 0) + counts.get('not_yet_in_force', 0))} 条。</p>"
+        f"<p>评估日期 <b>{html.escape(as_of)}</b>：{html.escape(counts_text(counts, '，'))}。</p>"
         "<p>在“全部回答”中可以查看和修改任何回答；结果会随之更新。</p>"
     )

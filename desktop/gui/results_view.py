@@ -1,9 +1,9 @@
-"""Live results: every measure, grouped by status and by kind, with the details of the selected one.
+"""Live results: the sections of the result model, with the details of the selected measure.
 
-Sections (desktop.session.render.RESULT_SECTIONS): 适用, 可能适用, 相关政策方向 (programme-level items:
-never shown as "you qualify"), 已失效或未生效, 不适用; inside each, the kind groups of
-desktop.rules.measures.KIND_GROUPS. The detail pane links to the questions that would settle a
-"maybe" and to the cited clause.
+The sections, their groups, the order of the items and the counts are the result model's
+(desktop.rules.result): 必须办理和遵守, 可以申请和使用, 需要确认, 相关政策方向 (programme-level items:
+never shown as "you qualify"), 对所有企业适用的一般规定, 已失效或尚未生效, 不适用. The detail pane links
+to the questions that would settle a "maybe" and to the cited clause.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.service import KIND_GROUPS, STATUS_LABELS, MeasureResult, Questionnaire
-from desktop.session.render import RESULT_SECTIONS, STATUS_COLOURS, measure_detail_html, section_counts, section_of
+from desktop.service import STATUS_LABELS, MeasureResult, Questionnaire, ResultModel
+from desktop.session.render import SECTION_COLOURS, STATUS_COLOURS, measure_detail_html
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
-EXPANDED_BY_DEFAULT = {"applies", "maybe", "direction"}
+EXPANDED_BY_DEFAULT = {"must_do", "can_apply", "to_confirm"}
 
 
 class ResultsView(QWidget):
@@ -43,6 +43,7 @@ class ResultsView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.results: dict[str, MeasureResult] = {}
+        self.model: ResultModel | None = None
         self.questionnaire: Questionnaire | None = None
         self.as_of = ""
         self._expanded: dict[str, bool] = {}
@@ -101,48 +102,43 @@ class ResultsView(QWidget):
 
     # ------------------------------------------------------------------ filling
 
-    def set_results(self, results: list[MeasureResult], questionnaire: Questionnaire, as_of: str,
-                    company: str = "") -> None:
+    def set_results(self, model: ResultModel, questionnaire: Questionnaire, as_of: str, company: str = "") -> None:
         """Show a new evaluation, keeping the selection and the open groups."""
         selected = self.selected_id()
         self.questionnaire = questionnaire
         self.as_of = as_of
-        self.results = {r.id: r for r in results}
-        counts = section_counts(results)
+        self.model = model
+        self.results = {item.id: item.result for item in model.items()}
         name = f"{company} · " if company else ""
         self.summary_label.setText(
             f"{name}评估日期 <b>{as_of}</b>　"
-            + "　".join(
-                f"<span style='color:{STATUS_COLOURS.get(key, '#333') if key != 'inactive' else '#777'}'>"
-                f"{label.split('（')[0]} <b>{counts[key]}</b></span>"
-                for key, label, *_ in RESULT_SECTIONS
-            )
+            + "　".join(f"<span style='color:{STATUS_COLOURS[s]}'>{STATUS_LABELS[s]} <b>{n}</b></span>"
+                       for s, n in model.counts.items())
         )
         self.tree.setUpdatesEnabled(False)
         self.tree.clear()
         select_item: QTreeWidgetItem | None = None
-        for key, label, _statuses, _programme in RESULT_SECTIONS:
-            members = [r for r in results if section_of(r) == key]
-            top = QTreeWidgetItem(self.tree, [f"{label}（{len(members)}）", ""])
+        for section in model.sections:
+            key = section.key
+            top = QTreeWidgetItem(self.tree, [f"{section.label}（{section.count}）", ""])
             top.setData(0, KEY_ROLE, key)
+            top.setToolTip(0, section.note)
             top.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
-            colour = STATUS_COLOURS.get(key, "#555") if key != "inactive" else "#777777"
-            top.setForeground(0, QBrush(QColor(colour)))
-            for gkey, glabel, kinds in KIND_GROUPS:
-                group = [r for r in members if r.measure.kind in kinds]
-                if not group:
-                    continue
-                gitem = QTreeWidgetItem(top, [f"{glabel}（{len(group)}）", ""])
+            top.setForeground(0, QBrush(QColor(SECTION_COLOURS[key])))
+            for group in section.groups:
+                gkey = group.key
+                gitem = QTreeWidgetItem(top, [f"{group.label}（{len(group.items)}）", ""])
                 gitem.setData(0, KEY_ROLE, f"{key}/{gkey}")
                 gitem.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                for r in group:
+                for entry in group.items:
+                    r = entry.result
                     title = r.measure.title
-                    if r.status in ("expired", "not_yet_in_force"):
+                    if r.status in ("expired", "not_yet_in_force", "maybe") and key != "to_confirm":
                         title += f"（{STATUS_LABELS[r.status]}）"
-                    elif key == "direction" and r.status == "maybe":
+                    elif r.status == "related" and r.missing_facts:
                         title += "（可能相关）"
                     item = QTreeWidgetItem(gitem, [title, r.measure.department])
                     item.setData(0, ID_ROLE, r.id)
@@ -172,6 +168,9 @@ class ResultsView(QWidget):
         return out
 
     def section_members(self, key: str) -> list[str]:
+        """Measure ids listed in a section (a section key), or with a status (e.g. "applies")."""
+        if key in STATUS_LABELS:
+            return [leaf.data(0, ID_ROLE) for leaf in self._leaves() if leaf.data(0, STATUS_ROLE) == key]
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
             if top.data(0, KEY_ROLE) == key:

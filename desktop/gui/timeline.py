@@ -76,7 +76,8 @@ def timeline_rows(results: list[MeasureResult], include_inactive: bool = False,
     Programme-level items (policy directions) are left out unless asked for: they are not
     something the company applies for.
     """
-    wanted = {"applies", "maybe"} | ({"expired", "not_yet_in_force"} if include_inactive else set())
+    wanted = ({"applies", "maybe"} | ({"expired", "not_yet_in_force"} if include_inactive else set())
+              | ({"related"} if include_directions else set()))
     rows = [
         Row(r, _day(r.measure.valid_from), _day(r.measure.valid_to), deadline_date(r.measure.deadline))
         for r in results

@@ -1,48 +1,34 @@
-"""The plain-text form of a match report, for ``policy-desk match --format text``."""
+"""The plain-text form of a match report, for ``policy-desk match --format text``.
+
+It prints the sections of the result model (desktop.rules.result) in their ranked order, with the
+same counts as every other face. Not-applicable measures are counted, not listed.
+"""
 
 from __future__ import annotations
 
 from desktop.rules.engine import STATUS_LABELS, Engine
+from desktop.rules.measures import NOT_STATED
 from desktop.rules.whatif import status_label
-from desktop.rules.measures import KIND_GROUPS
 
-ORDER = ("applies", "maybe", "expired", "not_yet_in_force")
+LISTED = ("must_do", "can_apply", "to_confirm", "related", "every_company", "inactive")
 
 
 def format_report(report, engine: Engine, unlocks=None) -> str:
+    model = report.model
     lines = [
         f"企业：{report.profile.get('name') or '（未填写名称）'}    评估日期：{report.as_of.isoformat()}    "
         f"数据版本：{report.meta.get('data_version', '?')}",
         "",
+        model.counts_text("  "),
     ]
-    counts = report.counts()
-    lines.append("  ".join(f"{STATUS_LABELS[s]} {counts[s]}" for s in (*ORDER, "not_applicable")))
-    for status in ORDER:
-        results = report.by_status(status)
-        if not results:
+    for section in model.sections:
+        if section.key not in LISTED or not section.items:
             continue
-        lines += ["", f"== {STATUS_LABELS[status]}（{len(results)}）=="]
-        for key, label, kinds in KIND_GROUPS:
-            group = [r for r in results if r.measure.kind in kinds]
-            if not group:
-                continue
-            lines.append(f"-- {label} --")
-            for r in group:
-                m = r.measure
-                tag = "［政策方向］" if m.programme_level else ""
-                lines.append(f"* {tag}{m.title}")
-                lines.append(f"  {m.summary}")
-                if m.benefit:
-                    lines.append(f"  支持内容：{m.benefit}")
-                if m.requirement:
-                    lines.append(f"  要求：{m.requirement}")
-                lines.append(f"  部门：{m.department}    办理：{m.procedure}")
-                if m.deadline:
-                    lines.append(f"  时限：{m.deadline}")
-                for reason in r.reasons:
-                    lines.append(f"  · {reason}")
-                number = f"（{m.source.doc_number}）" if m.source.doc_number else ""
-                lines.append(f"  依据：《{m.source.document}》{number} {m.source.clause}：“{m.source.quote}”")
+        lines += ["", f"== {section.label}（{section.count}）==", f"   {section.note}"]
+        for group in section.groups:
+            lines.append(f"-- {group.label} --")
+            for item in group.items:
+                lines.extend(_item_lines(item))
     if unlocks:
         lines += ["", "== 可争取的政策 =="]
         for u in unlocks:
@@ -50,3 +36,29 @@ def format_report(report, engine: Engine, unlocks=None) -> str:
             for r in u.measures[:8]:
                 lines.append(f"  - {r.measure.title}（{status_label(r)}）")
     return "\n".join(lines)
+
+
+def _item_lines(item) -> list[str]:
+    r, m = item.result, item.measure
+    tag = "" if r.status in ("applies", "maybe", "related") else f"（{STATUS_LABELS[r.status]}）"
+    lines = [f"* {m.title}{tag}", f"  {m.summary}"]
+    if m.benefit:
+        lines.append(f"  支持内容：{m.benefit}")
+    if m.amounts:
+        lines.append(f"  金额与标准：{'；'.join(m.amounts)}")
+    if m.requirement:
+        lines.append(f"  要求：{m.requirement}")
+    who = "责任单位" if m.programme_level else "办理部门"
+    if m.department == NOT_STATED and m.procedure == NOT_STATED:
+        lines.append(f"  {who}和办理方式：文件未写明")
+    else:
+        lines.append(f"  {who}：{m.department}    办理：{m.procedure}")
+    if m.deadline:
+        lines.append(f"  时限：{m.deadline}")
+    if item.question:
+        lines.append(f"  待确认：{item.question}")
+    for reason in r.reasons:
+        lines.append(f"  · {reason}")
+    number = f"（{m.source.doc_number}）" if m.source.doc_number else ""
+    lines.append(f"  依据：《{m.source.document}》{number} {m.source.clause}：“{m.source.quote}”")
+    return lines

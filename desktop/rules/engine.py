@@ -2,7 +2,13 @@
 
 Each measure's condition gives applies / maybe / not_applicable in three-valued logic; then the
 measure's validity window turns an applying (or possibly applying) measure into expired or
-not_yet_in_force on the evaluation date. Every status carries its reasons in plain Chinese.
+not_yet_in_force on the evaluation date. A programme-level measure (鼓励、支持、探索: no entitlement)
+whose condition holds or is unsettled is ``related``, never applies or maybe. Every status carries
+its reasons in plain Chinese.
+
+Answers to questions that are not shown for the other answers (a question whose ask_if is false)
+are ignored here, so every face that evaluates a profile (window, command line) gives the same
+statuses for the same file.
 """
 
 from __future__ import annotations
@@ -13,13 +19,14 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from desktop.rules.conditions import NOT_ASKED, OP_WORDS, Test, evaluate as evaluate_condition
 from desktop.rules.derived import SizeStandard, derive
-from desktop.rules.facts import Questionnaire
+from desktop.rules.facts import Question, Questionnaire
 from desktop.rules.measures import GROUP_LABEL, KINDS, Measure
 
-STATUSES = ("applies", "maybe", "expired", "not_yet_in_force", "not_applicable")
+STATUSES = ("applies", "maybe", "related", "expired", "not_yet_in_force", "not_applicable")
 STATUS_LABELS = {
     "applies": "适用",
     "maybe": "可能适用",
+    "related": "相关政策方向",
     "expired": "已失效",
     "not_yet_in_force": "尚未生效",
     "not_applicable": "不适用",
@@ -73,6 +80,12 @@ class MeasureResult:
         return out
 
 
+def question_hidden(question: Question, facts: Mapping[str, Any]) -> bool:
+    """True when the question's page or own ask_if is false for these facts (it is not shown)."""
+    return any(cond is not None and evaluate_condition(cond, facts, str).value is False
+               for cond in (question.page_ask_if, question.ask_if))
+
+
 class Engine:
     """Evaluates profiles against a fixed set of measures and fact definitions."""
 
@@ -86,7 +99,28 @@ class Engine:
 
     # ------------------------------------------------------------------ public API
 
+    def effective_profile(self, profile: Mapping[str, Any]) -> dict[str, Any]:
+        """The answers that count: those whose question is shown under the other answers.
+
+        An answer to a question hidden by another answer (回天地区 after the district became 海淀区)
+        is dropped; gates can depend on hidden answers, so this repeats until nothing changes.
+        """
+        kept = {k: v for k, v in profile.items() if v is not None}
+        by_fact = self.questionnaire.by_fact
+        for _ in range(len(kept) + 1):
+            facts = self._facts(kept)
+            hidden = [k for k in kept if k in by_fact and question_hidden(by_fact[k], facts)]
+            if not hidden:
+                break
+            for k in hidden:
+                kept.pop(k)
+        return kept
+
     def facts_of(self, profile: Mapping[str, Any]) -> dict[str, Any]:
+        """The counted answers with derived facts added, and NOT_ASKED for questions not shown."""
+        return self._facts(self.effective_profile(profile))
+
+    def _facts(self, profile: Mapping[str, Any]) -> dict[str, Any]:
         """The profile with derived facts added, and NOT_ASKED for questions that do not apply.
 
         A question whose ask_if (or page's) is false for these answers is never asked, so its
@@ -100,11 +134,9 @@ class Engine:
             for q in self.questionnaire.questions:
                 if q.fact in facts or (q.ask_if is None and q.page_ask_if is None):
                     continue
-                for cond in (q.page_ask_if, q.ask_if):
-                    if cond is not None and evaluate_condition(cond, facts, str).value is False:
-                        facts[q.fact] = NOT_ASKED
-                        changed = True
-                        break
+                if question_hidden(q, facts):
+                    facts[q.fact] = NOT_ASKED
+                    changed = True
         return facts
 
     def evaluate(
@@ -135,13 +167,16 @@ class Engine:
         if status in ("applies", "maybe"):
             status = self._date_status(measure, as_of, status, reasons)
         if measure.programme_level and status in ("applies", "maybe"):
+            # A direction is never "you qualify": it is related, whatever its condition says.
             reasons.append(f"这是政策方向（鼓励、支持类），不是可直接申领的事项；可咨询：{measure.department}。")
+            status = "related"
+        open_facts = status in ("maybe", "related")
         return MeasureResult(
             measure=measure,
             status=status,
             reasons=reasons,
-            missing_facts=missing if status == "maybe" else [],
-            missing_questions=[self.questionnaire.label(f) for f in missing] if status == "maybe" else [],
+            missing_facts=missing if open_facts else [],
+            missing_questions=[self.questionnaire.label(f) for f in missing] if open_facts else [],
         )
 
     # ------------------------------------------------------------------ helpers

@@ -12,6 +12,7 @@ import yaml
 
 from desktop.paths import app_root
 from desktop.rules.measures import KINDS
+from desktop.rules.result import for_every_company
 from desktop.rules.store import load_sources
 
 
@@ -56,8 +57,20 @@ def render_measures_doc(root: Path) -> str:
     lines += ["", "Each item's mapping (item → measures, or the reason it is not a measure) is in",
               "`resources/reference/inventory_map/`."]
     kinds = Counter(m.kind for m in engine.measures)
-    lines += ["", "## By kind", "", "| kind | | measures |", "|---|---|---|"]
-    lines += [f"| `{k}` | {KINDS[k]} | {kinds.get(k, 0)} |" for k in KINDS]
+    general = Counter(m.kind for m in engine.measures if for_every_company(m, engine.questionnaire))
+    directions = Counter(m.kind for m in engine.measures if m.programme_level)
+    lines += ["", "## By kind", "",
+              "A measure *rests on company-specific facts* when its condition selects some companies (industry,",
+              "what it sells or does, recognitions, size, location …); it *holds for every company* when it has no",
+              "condition or only tests every ordinary company meets (an answered district, any VAT status, at least",
+              "one employee, pays 住房公积金, a private company). Rules for every company are listed apart, at the end",
+              "(desktop/rules/result.py). Programme-level directions are shown as related, in either case.", "",
+              "| kind | | measures | rest on company-specific facts | hold for every company | programme-level |",
+              "|---|---|---|---|---|---|"]
+    lines += [f"| `{k}` | {KINDS[k]} | {kinds.get(k, 0)} | {kinds.get(k, 0) - general.get(k, 0)} | "
+              f"{general.get(k, 0)} | {directions.get(k, 0)} |" for k in KINDS]
+    lines.append(f"| **total** | | {len(engine.measures)} | {len(engine.measures) - sum(general.values())} | "
+                 f"{sum(general.values())} | {sum(directions.values())} |")
     lines += ["", "## All measures", ""]
     for mf in files:
         doc = mf.document

@@ -47,6 +47,15 @@ def load_situations(path: Path) -> list[Situation]:
     return out
 
 
+def expected_status(measure, written: str) -> str:
+    """The status a situation expects. Files written before the ``related`` status existed say
+    applies/maybe for a programme-level measure: that now reads as related (a direction is never
+    "you qualify"); new situations write ``related``."""
+    if measure.programme_level and written in ("applies", "maybe"):
+        return "related"
+    return written
+
+
 def run_situation(engine: Engine, situation: Situation) -> list[str]:
     """Return one line per mismatch (empty when the situation holds)."""
     where = f"{situation.file}: {situation.name}"
@@ -58,7 +67,7 @@ def run_situation(engine: Engine, situation: Situation) -> list[str]:
     problems = [f"{where}: no measure with id {mid!r}" for mid in unknown]
     wanted = [engine.by_id[mid] for mid in situation.expect if mid in engine.by_id]
     for result in engine.evaluate(profile, situation.as_of, wanted):
-        expected = situation.expect[result.id]
+        expected = expected_status(result.measure, situation.expect[result.id])
         if result.status != expected:
             problems.append(
                 f"{where}: {result.id} expected {expected}, got {result.status} ({'；'.join(result.reasons)})"
@@ -77,7 +86,7 @@ def coverage_gaps(measure_ids: Iterable[str], situations: Iterable[Situation]) -
     other: set[str] = set()
     for situation in situations:
         for mid, status in situation.expect.items():
-            (applies if status == "applies" else other).add(mid)
+            (applies if status in ("applies", "related") else other).add(mid)
     problems = []
     for mid in measure_ids:
         if mid not in applies:

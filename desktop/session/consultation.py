@@ -93,17 +93,8 @@ class Consultation:
         return str(self.answers.get("name") or "").strip()
 
     def effective_profile(self, engine: Engine) -> dict[str, Any]:
-        """The answers whose questions are shown under the other answers (gates applied)."""
-        by_fact = engine.questionnaire.by_fact
-        profile = {k: v for k, v in self.answers.items() if v is not None}
-        for _ in range(10):  # gates depend on answers that may themselves be hidden
-            facts = engine.facts_of(profile)
-            hidden = [k for k in profile if k in by_fact and gate_state(by_fact[k], facts) is False]
-            if not hidden:
-                break
-            for k in hidden:
-                profile.pop(k, None)
-        return profile
+        """The answers whose questions are shown under the other answers (the engine's gating)."""
+        return engine.effective_profile(self.answers)
 
     def evaluate(self, data: PolicyData) -> Evaluation:
         profile = self.effective_profile(data.engine)

@@ -11,41 +11,27 @@ from typing import Iterable
 
 from desktop.rules.engine import STATUS_LABELS, MeasureResult
 from desktop.rules.facts import Questionnaire
-from desktop.rules.measures import GROUP_LABEL, KIND_GROUPS, KINDS
+from desktop.rules.measures import GROUP_LABEL, KINDS, NOT_STATED
 
 STATUS_COLOURS = {
     "applies": "#1b7f3b",
     "maybe": "#b26a00",
-    "direction": "#1f5fa8",
+    "related": "#1f5fa8",
     "expired": "#777777",
     "not_yet_in_force": "#6a4fa3",
     "not_applicable": "#777777",
 }
-
-# The sections of the results list, in order: (key, label, statuses, programme_level or None)
-RESULT_SECTIONS: list[tuple[str, str, tuple[str, ...], bool | None]] = [
-    ("applies", "适用", ("applies",), False),
-    ("maybe", "可能适用", ("maybe",), False),
-    ("direction", "相关政策方向（鼓励、支持类，请咨询责任单位）", ("applies", "maybe"), True),
-    ("inactive", "已失效或未生效", ("expired", "not_yet_in_force"), None),
-    ("not_applicable", "不适用", ("not_applicable",), None),
-]
-
-
-def section_of(result: MeasureResult) -> str:
-    """The results-list section a result belongs to."""
-    for key, _label, statuses, programme in RESULT_SECTIONS:
-        if result.status in statuses and (programme is None or programme == result.measure.programme_level):
-            return key
-    return "not_applicable"
-
-
-def section_counts(results: Iterable[MeasureResult]) -> dict[str, int]:
-    """How many results each section of the results list holds."""
-    counts = {key: 0 for key, *_ in RESULT_SECTIONS}
-    for r in results:
-        counts[section_of(r)] += 1
-    return counts
+SECTION_COLOURS = {
+    "must_do": "#a12a1f",
+    "can_apply": "#1b7f3b",
+    "to_confirm": "#b26a00",
+    "related": "#1f5fa8",
+    "every_company": "#555555",
+    "inactive": "#777777",
+    "not_applicable": "#777777",
+}
+PRINTED_SECTIONS = ("must_do", "can_apply", "to_confirm", "inactive")
+APPENDIX = ("related", "every_company")  # printed only when asked for (the checklist's appendix)
 
 
 def e(text: object) -> str:
@@ -70,9 +56,9 @@ def measure_detail_html(result: MeasureResult, questionnaire: Questionnaire, as_
     m = result.measure
     programme = m.programme_level
     status_label = STATUS_LABELS[result.status]
-    colour = STATUS_COLOURS["direction" if programme and result.status in ("applies", "maybe") else result.status]
-    if programme and result.status in ("applies", "maybe"):
-        status_label = "相关政策方向" + ("" if result.status == "applies" else "（可能相关）")
+    colour = STATUS_COLOURS[result.status]
+    if result.status == "related" and result.missing_facts:
+        status_label += "（可能相关）"
     parts = [
         f"<h3 style='margin-bottom:2px'>{e(m.title)}</h3>",
         f"<p style='margin-top:0'><span style='color:{colour};font-weight:bold'>{e(status_label)}</span>"
@@ -91,8 +77,12 @@ def measure_detail_html(result: MeasureResult, questionnaire: Questionnaire, as_
         rows.append(("文件所列数额", "；".join(e(a) for a in m.amounts)))
     if m.requirement:
         rows.append(("企业需要做的", e(m.requirement)))
-    rows.append(("办理方式", e(m.procedure)))
-    rows.append(("责任单位" if programme else "办理部门", e(m.department)))
+    who = "责任单位" if programme else "办理部门"
+    if m.procedure == NOT_STATED and m.department == NOT_STATED:
+        rows.append((f"{who}和办理方式", "文件未写明"))
+    else:  # what the text does not state is said so, in the same words as the checklist
+        rows.append(("办理方式", "文件未写明" if m.procedure == NOT_STATED else e(m.procedure)))
+        rows.append((who, "文件未写明" if m.department == NOT_STATED else e(m.department)))
     if m.deadline:
         rows.append(("时限", f"<b>{e(m.deadline)}</b>"))
     rows.append(("有效期", e(validity_text(result))))
@@ -100,7 +90,7 @@ def measure_detail_html(result: MeasureResult, questionnaire: Questionnaire, as_
     for key, value in rows:
         parts.append(f"<tr><td style='color:#555;white-space:nowrap' valign='top'>{key}</td><td>{value}</td></tr>")
     parts.append("</table>")
-    if result.status == "maybe" and result.missing_facts:
+    if result.status in ("maybe", "related") and result.missing_facts:
         parts.append("<p><b>回答以下问题即可确定：</b></p><ul>")
         for fact in result.missing_facts:
             parts.append(f"<li><a href='question:{e(fact)}'>{e(questionnaire.label(fact))}</a></li>")
@@ -116,9 +106,10 @@ def measure_detail_html(result: MeasureResult, questionnaire: Questionnaire, as_
     return "".join(parts)
 
 
-def report_html(report, officer: str | None = None, unlocks: Iterable | None = None) -> str:
-    """A printable checklist of the match (used by the print preview)."""
-    counts = report.counts()
+def report_html(report, officer: str | None = None, unlocks: Iterable | None = None, full: bool = False) -> str:
+    """A printable checklist of the match (the print preview): the result model's sections in order;
+    related directions and rules for every company only with ``full`` (as in the PDF)."""
+    model = report.model
     company = report.profile.get("name") or "（未填写企业名称）"
     parts = [
         "<html><body style='font-size:10pt'>",
@@ -127,38 +118,21 @@ def report_html(report, officer: str | None = None, unlocks: Iterable | None = N
         f"　　数据版本：{e(report.meta.get('data_version', '?'))}"
         + (f"　　咨询人员：{e(officer)}" if officer else "")
         + "</p>",
-        f"<p>适用 {counts['applies']} 条　可能适用 {counts['maybe']} 条　"
-        f"已失效 {counts['expired']} 条　尚未生效 {counts['not_yet_in_force']} 条</p>",
+        f"<p>{e(model.counts_text('　'))}</p>",
+        f"<p style='color:#555'>其中对所有企业适用的一般规定 {model.section('every_company').count} 项、"
+        f"相关政策方向 {model.section('related').count} 项" + ("列于后面。</p>" if full else "本次未打印。</p>"),
         "<p style='color:#555'>本清单依据评估日期当日的政策文件自动生成，仅供参考；办理前请向主管部门核实。"
-        "“政策方向”类条目不是可直接申领的事项。</p>",
+        "“相关政策方向”不是可直接申领的事项。</p>",
     ]
-    for key, label, _statuses, _programme in RESULT_SECTIONS:
-        if key == "not_applicable":
+    for section in model.sections:
+        if section.key not in PRINTED_SECTIONS + (APPENDIX if full else ()) or not section.items:
             continue
-        results = [r for r in report.results if section_of(r) == key]
-        if not results:
-            continue
-        parts.append(f"<h3>{e(label)}（{len(results)}）</h3>")
-        for _gkey, glabel, kinds in KIND_GROUPS:
-            group = [r for r in results if r.measure.kind in kinds]
-            if not group:
-                continue
-            parts.append(f"<h4>{e(glabel)}</h4><ol>")
-            for r in group:
-                m = r.measure
-                extra = []
-                if m.benefit:
-                    extra.append(f"支持内容：{e(m.benefit)}")
-                if m.requirement:
-                    extra.append(f"要求：{e(m.requirement)}")
-                extra.append(f"部门：{e(m.department)}")
-                if m.deadline:
-                    extra.append(f"时限：{e(m.deadline)}")
-                extra.append(f"有效期：{e(validity_text(r))}")
-                if r.status == "maybe" and r.missing_questions:
-                    extra.append("尚需确认：" + "；".join(e(q) for q in r.missing_questions))
-                extra.append(f"依据：{source_line(r)}")
-                parts.append(f"<li><b>{e(m.title)}</b>　{e(m.summary)}<br/>" + "<br/>".join(extra) + "</li>")
+        parts.append(f"<h3 style='color:{SECTION_COLOURS[section.key]}'>{e(section.label)}（{section.count}）</h3>"
+                     f"<p style='color:#555'>{e(section.note)}</p>")
+        for group in section.groups:
+            parts.append(f"<h4>{e(group.label)}</h4><ol>")
+            for item in group.items:
+                parts.append(_item_html(item))
             parts.append("</ol>")
     unlocks = list(unlocks or [])
     if unlocks:
@@ -169,3 +143,27 @@ def report_html(report, officer: str | None = None, unlocks: Iterable | None = N
         parts.append("</ul>")
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def _item_html(item) -> str:
+    r, m = item.result, item.measure
+    extra = []
+    if m.benefit:
+        extra.append(f"支持内容：{e(m.benefit)}")
+    if m.amounts:
+        extra.append(f"金额与标准：{e('；'.join(m.amounts))}")
+    if m.requirement:
+        extra.append(f"要求：{e(m.requirement)}")
+    who = "责任单位" if m.programme_level else "部门"
+    if m.department == NOT_STATED and m.procedure == NOT_STATED:
+        extra.append(f"{who}和办理方式：文件未写明")
+    else:
+        extra.append(f"{who}：{e(m.department)}" + (f"；办理：{e(m.procedure)}" if m.procedure != NOT_STATED else ""))
+    if m.deadline:
+        extra.append(f"时限：{e(m.deadline)}")
+    extra.append(f"有效期：{e(validity_text(r))}")
+    if item.question:
+        extra.append(f"待确认：{e(item.question)}")
+    extra.append(f"依据：{source_line(r)}")
+    tag = f"（{STATUS_LABELS[r.status]}）" if r.status in ("expired", "not_yet_in_force") else ""
+    return f"<li><b>{e(m.title)}</b>{e(tag)}　{e(m.summary)}<br/>" + "<br/>".join(extra) + "</li>"
