@@ -12,9 +12,11 @@ time budget; a damaged cache index is rebuilt.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import math
+import operator
 import sqlite3
 import threading
 import time
@@ -34,7 +36,7 @@ from desktop.library.search_index import (
 from desktop.library.textfold import fold_chars, normalize_doc_numbers
 
 SNIPPET_CHARS = 90
-RANKED_PER_LEVEL = 300  # sections scored in Python per match level (after an FTS5 bm25 cut)
+RANKED_PER_LEVEL = 150  # sections scored in Python per match level (after an FTS5 bm25 cut)
 PROXIMITY_CHARS = 30  # every word within this many characters counts as "close together"
 TIME_BUDGET_SECONDS = 0.8
 Progress = Callable[[int, int], None]
@@ -54,9 +56,22 @@ def in_force_status(valid_from: str, valid_to: str, as_of: str) -> str:
 # --------------------------------------------------------------------------- snippets
 
 
+_FOLDED: dict[str, str] = {}
+
+
 def _folded_map(text: str) -> tuple[str, list[int]]:
-    norm, index = _normalized_map(text)
-    return normalize_doc_numbers(fold_chars(norm)), index  # both one character for one
+    """``text`` folded as the index folds it, with the display offset of every folded character."""
+    chars: list[str] = []
+    index: list[int] = []
+    cache = _FOLDED
+    for i, ch in enumerate(text):
+        folded = cache.get(ch)
+        if folded is None:
+            folded = cache[ch] = fold_chars(_normalized_map(ch)[0])
+        for n in folded:
+            chars.append(n)
+            index.append(i)
+    return normalize_doc_numbers("".join(chars)), index  # 文号 brackets: one character for one
 
 
 def match_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
@@ -82,7 +97,9 @@ def match_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
 
 def snippet(text: str, words: Iterable[str], mark: tuple[str, str] = ("【", "】"), width: int = SNIPPET_CHARS) -> str:
     """A window of ``text`` around the densest matches, each occurrence marked."""
-    spans = match_spans(text, words)
+    words = list(words)
+    offset, part = _crop(text, words, width)
+    spans = match_spans(part, words)
     if not spans:
         body = text[:width].replace("\n", " ")
         return body + ("…" if len(text) > width else "")
@@ -92,17 +109,29 @@ def snippet(text: str, words: Iterable[str], mark: tuple[str, str] = ("【", "�
         if count > best_count:
             best_start, best_count = s, count
     start = max(0, best_start - width // 4)
-    end = min(len(text), start + width)
+    end = min(len(part), start + width)
     out, cursor = [], start
     for a, b in spans:
         if a < start or b > end:
             continue
-        out.append(text[cursor:a])
-        out.append(mark[0] + text[a:b] + mark[1])
+        out.append(part[cursor:a])
+        out.append(mark[0] + part[a:b] + mark[1])
         cursor = b
-    out.append(text[cursor:end])
+    out.append(part[cursor:end])
     result = "".join(out).replace("\n", " ")
-    return ("…" if start > 0 else "") + result + ("…" if end < len(text) else "")
+    return ("…" if offset + start > 0 else "") + result + ("…" if offset + end < len(text) else "")
+
+
+def _crop(text: str, words: list[str], width: int) -> tuple[int, str]:
+    """A long text is cut to the stretch around its first plain occurrence of a word, so a
+    snippet costs the same for a 50-character clause and a 20,000-character preamble."""
+    if len(text) <= 12 * width:
+        return 0, text
+    found = [p for p in (text.find(w) for w in words if w) if p >= 0]
+    if not found:
+        return 0, text  # spelt differently (white space, traditional characters): fold it all
+    lo = max(0, min(found) - 4 * width)
+    return lo, text[lo : lo + 12 * width]
 
 
 # --------------------------------------------------------------------------- searching
@@ -122,6 +151,9 @@ class _Doc:
     valid_to: str
     first_row: int
     last_row: int
+
+
+_first = operator.itemgetter(0)
 
 
 def _fts_string(word: str) -> str:
@@ -168,6 +200,12 @@ class Searcher:
                                  " valid_from, valid_to, first_row, last_row FROM search_docs ORDER BY ordinal").fetchall()
         self.docs = [_Doc(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "[]"), r[6], r[7], r[8] or "",
                           r[9] or "", r[10], r[11]) for r in rows]
+        self._title_starts: list[int] = []
+        pos = 0
+        for d in self.docs:
+            self._title_starts.append(pos)
+            pos += len(d.norm_title) + 1
+        self._titles = "\n".join(d.norm_title for d in self.docs)
         self.row_doc: list[int] = [0] * ((max((d.last_row for d in self.docs), default=0)) + 1)
         for d in self.docs:
             for r in range(d.first_row, d.last_row + 1):
@@ -231,11 +269,11 @@ class Searcher:
         words = [a for a in clause.alternatives if not clause.phrase or len(a) < 3]
         if words:
             expr = " OR ".join(_fts_string(a) for a in words)
-            rows.update(r for (r,) in self.conn.execute("SELECT rowid FROM search_words WHERE search_words MATCH ?", (expr,)))
+            rows.update(map(_first, self.conn.execute("SELECT rowid FROM search_words WHERE search_words MATCH ?", (expr,)).fetchall()))
         long = [a for a in clause.alternatives if len(a) >= 3]
         if long:
             expr = " OR ".join(_fts_string(a) for a in long)
-            rows.update(r for (r,) in self.conn.execute("SELECT rowid FROM search_trigram WHERE search_trigram MATCH ?", (expr,)))
+            rows.update(map(_first, self.conn.execute("SELECT rowid FROM search_trigram WHERE search_trigram MATCH ?", (expr,)).fetchall()))
         if clause.phrase and words:  # a short quoted phrase: the string itself, not only the word
             rows = {r for r in rows if any(a in self._norm(r) for a in clause.alternatives)} if len(rows) < 5000 else rows
         if time.monotonic() > deadline:
@@ -246,6 +284,28 @@ class Searcher:
         row = self.conn.execute("SELECT norm FROM search_sections WHERE rowid = ?", (rowid,)).fetchone()
         return row[0] if row else ""
 
+    def _title_docs(self, clause: Clause) -> set[int]:
+        """Documents whose title (or 文号) holds one of the clause's spellings (found in one string)."""
+        docs: set[int] = set()
+        blob, starts = self._titles, self._title_starts
+        for a in clause.alternatives:
+            pos = blob.find(a)
+            while pos >= 0:
+                d = bisect.bisect_right(starts, pos) - 1
+                docs.add(d)
+                pos = blob.find(a, starts[d + 1] if d + 1 < len(starts) else len(blob))
+        return docs
+
+    def _rows_of_docs(self, docs: set[int], within: set[int]) -> set[int]:
+        """The sections of ``docs`` that are in ``within``, by whichever way is shorter."""
+        if sum(self.docs[d].last_row - self.docs[d].first_row + 1 for d in docs) < len(within):
+            out: set[int] = set()
+            for d in docs:
+                out.update(range(self.docs[d].first_row, self.docs[d].last_row + 1))
+            return out & within
+        row_doc = self.row_doc
+        return {r for r in within if row_doc[r] in docs}
+
     def _search(self, parsed: ParsedQuery, out: dict, limit: int, filters: dict, html: bool) -> dict:
         deadline = time.monotonic() + TIME_BUDGET_SECONDS
         clauses = parsed.clauses
@@ -254,100 +314,120 @@ class Searcher:
             out["note"] = " ".join(parsed.notes)
         allowed = self._allowed_docs(filters)
         kind = filters.get("kind")
-        # Which words each document's title holds (a title word counts for all its sections).
-        title_mask = [sum(1 << i for i, c in enumerate(clauses) if any(a in d.norm_title for a in c.alternatives))
-                      for d in self.docs]
-        body_sets = [self._rows_with(c, deadline) for c in clauses]
-        # Mask of wanted words per section that has at least one of them in its text.
-        masks: dict[int, int] = {}
-        for i, rows in enumerate(body_sets):
-            bit = 1 << i
-            for r in rows:
-                masks[r] = masks.get(r, 0) | bit
         row_doc = self.row_doc
-        levels: dict[int, list[int]] = {}  # number of words → sections
-        if kind != "document":
-            for r, m in masks.items():
-                d = row_doc[r]
-                if allowed is not None and d not in allowed:
-                    continue
-                levels.setdefault((m | title_mask[d]).bit_count(), []).append(r)
-        doc_levels: dict[int, list[int]] = {}  # whole-document hits: title (and 文号) only
-        if kind != "section":
-            for d, m in enumerate(title_mask):
-                if m and (allowed is None or d in allowed):
-                    doc_levels.setdefault(m.bit_count(), []).append(d)
+        # Per word: the sections whose text holds it, and the documents whose title holds it.
+        body_sets = [self._rows_with(c, deadline) for c in clauses]
+        title_sets = [self._title_docs(c) for c in clauses]
+        title_mask: dict[int, int] = {}
+        for i, docs in enumerate(title_sets):
+            for d in docs:
+                title_mask[d] = title_mask.get(d, 0) | 1 << i
+        # A section counts when its text holds at least one word; a title word counts for it too.
+        anywhere = set().union(*body_sets)
+        if allowed is not None:
+            anywhere = {r for r in anywhere if row_doc[r] in allowed}
+        wanted = [(rows & anywhere) | (self._rows_of_docs(docs, anywhere) if docs else set())
+                  for rows, docs in zip(body_sets, title_sets)]
         if time.monotonic() > deadline:
             raise _BudgetExceeded
-        best = max([*levels, *doc_levels], default=0)
-        if best == 0:
-            return out
+        levels: dict[int, list[int]] = {}  # number of words → sections
+        if kind != "document":
+            smallest = min(wanted, key=len)
+            levels[k] = sorted(smallest.intersection(*wanted))
+        doc_levels: dict[int, list[int]] = {}  # whole-document hits: title (and 文号) only
+        if kind != "section":
+            for d, m in title_mask.items():
+                if allowed is None or d in allowed:
+                    doc_levels.setdefault(m.bit_count(), []).append(d)
         per_document = not filters.get("doc_id")
         hits: list[dict] = []
         shown_docs: set[int] = set()
-        floor = min(best, max(1, math.ceil(k / 2)))  # most of the words; never nothing
-        for n in range(best, floor - 1, -1):
-            ranked = self._rank(levels.get(n, []), doc_levels.get(n, []), clauses, parsed.phrase, masks, title_mask)
-            counts = Counter(row_doc[r] for r in levels.get(n, []))
+        n = k
+        floor = None
+        while n >= 1:
+            rows, docs = levels.get(n, []), doc_levels.get(n, [])
+            ranked = self._rank(rows, docs, clauses, parsed.phrase, body_sets, title_mask)
+            counts = Counter(map(row_doc.__getitem__, rows))
             for score, r, d in ranked:
                 if per_document and d in shown_docs:
                     continue
                 shown_docs.add(d)
-                hits.append(self._hit(r, d, score, n, k, clauses, masks, title_mask, counts[d], html, filters))
+                hits.append(self._hit(r, d, score, n, k, clauses, wanted, title_mask, counts[d], html, filters))
                 if len(hits) >= limit:
                     break
-            if len(hits) >= limit or (n < k and len(shown_docs) >= limit):
+            if len(hits) >= limit or (n < k and len(shown_docs) >= limit) or k == 1:
                 break
+            if floor is None:  # fewer than ``limit`` documents have every word: most of them, then
+                seen = Counter()
+                for rows_i in wanted:
+                    seen.update(rows_i)
+                for r, c in seen.items():
+                    if c < k:
+                        levels.setdefault(c, []).append(r)
+                for rows_n in levels.values():
+                    rows_n.sort()
+                best = max([c for c in (*levels, *doc_levels) if c < k and (levels.get(c) or doc_levels.get(c))],
+                           default=0)
+                floor = min(best, max(1, math.ceil(k / 2)))
+                if best == 0:
+                    break
+                n = best
+            else:
+                n -= 1
+                if n < floor:
+                    break
+            if time.monotonic() > deadline:
+                raise _BudgetExceeded
         out["hits"] = hits
         return out
 
     def _rank(self, rows: list[int], docs: list[int], clauses: list[Clause], phrase: str,
-              masks: dict[int, int], title_mask: list[int]) -> list[tuple[float, int | None, int]]:
+              body_sets: list[set[int]], title_mask: dict[int, int]) -> list[tuple[float, int | None, int]]:
         """(score, section rowid or None for the title, doc) best first, for one match level."""
         if len(rows) > RANKED_PER_LEVEL:
-            rows = self._bm25_cut(rows, clauses)
+            rows = self._bm25_cut(rows, clauses, body_sets)
         texts = {}
         if rows:
             marks = ",".join("?" * len(rows))
             texts = dict(self.conn.execute(f"SELECT rowid, norm FROM search_sections WHERE rowid IN ({marks})", rows))
         scored: list[tuple[float, int | None, int]] = []
         for r in rows:
-            norm = texts.get(r, "")
-            in_body = (masks.get(r, 0)).bit_count()
-            scored.append((_score(norm, clauses, phrase, in_body, section=True), r, self.row_doc[r]))
+            in_body = sum(1 for s in body_sets if r in s)
+            scored.append((_score(texts.get(r, ""), clauses, phrase, in_body, section=True), r, self.row_doc[r]))
         for d in docs:
             scored.append((_score(self.docs[d].norm_title, clauses, phrase, title_mask[d].bit_count(), section=False), None, d))
         scored.sort(key=lambda t: (-t[0], t[2], t[1] or 0))
         return scored
 
-    def _bm25_cut(self, rows: list[int], clauses: list[Clause]) -> list[int]:
-        """The RANKED_PER_LEVEL sections of ``rows`` that FTS5's bm25 ranks best for the words."""
-        expr = " OR ".join("(" + " OR ".join(_fts_string(a) for a in c.alternatives) + ")" for c in clauses)
+    def _bm25_cut(self, rows: list[int], clauses: list[Clause], body_sets: list[set[int]]) -> list[int]:
+        """The RANKED_PER_LEVEL sections of ``rows`` to score: FTS5's bm25 best for all the words
+        first, then those holding most words in their own text."""
+        expr = " AND ".join("(" + " OR ".join(_fts_string(a) for a in c.alternatives) + ")" for c in clauses)
         wanted = set(rows)
         order: list[int] = []
         for (r,) in self.conn.execute("SELECT rowid FROM search_words WHERE search_words MATCH ? ORDER BY rank LIMIT ?",
-                                      (expr, RANKED_PER_LEVEL * 20)):
+                                      (expr, RANKED_PER_LEVEL * 2)):
             if r in wanted:
                 order.append(r)
                 if len(order) >= RANKED_PER_LEVEL:
                     return order
         seen = set(order)
-        order.extend(r for r in sorted(rows) if r not in seen)
-        return order[:RANKED_PER_LEVEL]
+        rest = sorted((r for r in rows if r not in seen), key=lambda r: -sum(1 for s in body_sets if r in s))
+        return (order + rest)[:RANKED_PER_LEVEL]
 
     def _hit(self, rowid: int | None, d: int, score: float, n: int, k: int, clauses: list[Clause],
-             masks: dict[int, int], title_mask: list[int], doc_hits: int, html: bool, filters: dict) -> dict:
+             wanted: list[set[int]], title_mask: dict[int, int], doc_hits: int, html: bool, filters: dict) -> dict:
         doc = self.docs[d]
         as_of = str(filters.get("as_of") or dt.date.today().isoformat())
         words = [a for c in clauses for a in c.alternatives]
         mark = ("<b>", "</b>") if html else ("【", "】")
         if rowid is None:
             section_id, section, text = None, "文件标题", f"{doc.title}（{doc.doc_number}）" if doc.doc_number else doc.title
-            mask = title_mask[d]
+            mask = title_mask.get(d, 0)
         else:
             section_id, section, text = self.conn.execute(
                 "SELECT section_id, section, text FROM search_sections WHERE rowid = ?", (rowid,)).fetchone()
-            mask = masks.get(rowid, 0) | title_mask[d]
+            mask = sum(1 << i for i, rows in enumerate(wanted) if rowid in rows)
         hit = {
             "doc_id": doc.doc_id,
             "section_id": section_id,
