@@ -206,3 +206,19 @@ def test_filters_by_document_type_and_in_force_status(searcher):
     current = searcher.search("医保", limit=20, filters={"in_force": "in_force", "as_of": "2026-07-01"})["hits"]
     assert current and all(h["in_force"] == "in_force" for h in current)
     assert {h["doc_id"] for h in expired}.isdisjoint({h["doc_id"] for h in current})
+
+
+def test_a_query_over_its_time_budget_stops_with_a_message(searcher, monkeypatch):
+    import desktop.library.search as search_module
+
+    monkeypatch.setattr(search_module, "TIME_BUDGET_SECONDS", -1.0)
+    result = searcher.search("企业 发展 服务", limit=10)
+    assert result["hits"] == [] and "用时过长" in result["error"]
+    monkeypatch.undo()
+    assert searcher.search("企业 发展 服务", limit=10)["hits"]  # the next query is not affected
+
+
+def test_a_hundred_distinct_words_are_capped_not_refused(searcher):
+    words = " ".join(["预付卡", "备案"] + [f"第{i}条" for i in range(98)])
+    result = searcher.search(words, limit=10)
+    assert "error" not in result and result.get("note")

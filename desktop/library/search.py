@@ -231,9 +231,17 @@ class Searcher:
         limit = max(1, min(int(limit), 500))
         with self._lock:
             for attempt in (1, 2):
+                self._deadline = time.monotonic() + TIME_BUDGET_SECONDS
+                self.conn.set_progress_handler(self._over_budget, 20_000)
                 try:
                     return self._search(parsed, out, limit, filters or {}, html)
                 except _BudgetExceeded:
+                    out["hits"] = []
+                    out["error"] = "查询用时过长，已停止。请换用更具体的词语。"
+                    return out
+                except sqlite3.OperationalError as exc:
+                    if "interrupt" not in str(exc):
+                        raise
                     out["hits"] = []
                     out["error"] = "查询用时过长，已停止。请换用更具体的词语。"
                     return out
@@ -284,6 +292,10 @@ class Searcher:
         row = self.conn.execute("SELECT norm FROM search_sections WHERE rowid = ?", (rowid,)).fetchone()
         return row[0] if row else ""
 
+    def _over_budget(self) -> int:
+        """SQLite's progress handler: a non-zero answer interrupts a statement past the budget."""
+        return int(time.monotonic() > self._deadline)
+
     def _title_docs(self, clause: Clause) -> set[int]:
         """Documents whose title (or 文号) holds one of the clause's spellings (found in one string)."""
         docs: set[int] = set()
@@ -307,7 +319,7 @@ class Searcher:
         return {r for r in within if row_doc[r] in docs}
 
     def _search(self, parsed: ParsedQuery, out: dict, limit: int, filters: dict, html: bool) -> dict:
-        deadline = time.monotonic() + TIME_BUDGET_SECONDS
+        deadline = self._deadline
         clauses = parsed.clauses
         k = len(clauses)
         if parsed.notes:
