@@ -46,6 +46,18 @@ def test_hits_grouped_by_document_and_all_of_a_document_listed(qtbot, window, se
     assert [h["doc_id"] for h in view.hits] == doc_ids and view.back_button.isHidden()
 
 
+def test_all_of_a_document_are_the_clauses_with_every_word(qtbot, window):
+    view = _ready(qtbot, window)
+    view.query_edit.setText("预付卡备案")
+    view.run_search()
+    row = next(i for i, h in enumerate(view.hits) if "单用途预付卡管理条例" in h["doc_title"])
+    count = view.hits[row]["doc_hits"]
+    view.list.setCurrentRow(row)
+    view.list_all_in_document()
+    assert len(view.hits) == count and all(h["match"] == "all" for h in view.hits)
+    assert f"共 {count} 处" in view.count_label.text()
+
+
 def test_partial_hits_are_marked(qtbot, window):
     view = _ready(qtbot, window)
     view.query_edit.setText("预付卡 火星殖民")

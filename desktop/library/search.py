@@ -369,6 +369,8 @@ class Searcher:
                     break
             if len(hits) >= limit or (n < k and len(shown_docs) >= limit) or k == 1:
                 break
+            if not per_document and hits:
+                break  # one document's matches: those with every word, unless there are none
             if floor is None:  # fewer than ``limit`` documents have every word: most of them, then
                 seen = Counter()
                 for rows_i in wanted:
