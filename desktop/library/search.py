@@ -19,6 +19,7 @@ import math
 import operator
 import sqlite3
 import threading
+import unicodedata
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -56,22 +57,18 @@ def in_force_status(valid_from: str, valid_to: str, as_of: str) -> str:
 # --------------------------------------------------------------------------- snippets
 
 
-_FOLDED: dict[str, str] = {}
-
-
 def _folded_map(text: str) -> tuple[str, list[int]]:
     """``text`` folded as the index folds it, with the display offset of every folded character."""
-    chars: list[str] = []
-    index: list[int] = []
-    cache = _FOLDED
-    for i, ch in enumerate(text):
-        folded = cache.get(ch)
-        if folded is None:
-            folded = cache[ch] = fold_chars(_normalized_map(ch)[0])
-        for n in folded:
-            chars.append(n)
-            index.append(i)
-    return normalize_doc_numbers("".join(chars)), index  # 文号 brackets: one character for one
+    nfkc = unicodedata.normalize("NFKC", text)
+    if len(nfkc) != len(text):  # a character that NFKC expands or merges: map one by one
+        norm, index = _normalized_map(text)
+        folded = fold_chars(norm)
+    else:
+        index = [i for i, ch in enumerate(nfkc) if not ch.isspace()]
+        folded = fold_chars("".join(nfkc[i] for i in index))
+    if "号" in folded:
+        folded = normalize_doc_numbers(folded)  # 文号 brackets: one character for one
+    return folded, index
 
 
 def match_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
@@ -463,21 +460,21 @@ class Searcher:
 def _score(norm: str, clauses: list[Clause], phrase: str, in_body: int, section: bool) -> float:
     """Exact phrase, then words close together, then a section over the title, then frequency."""
     score = 0.0
-    if len(phrase) >= 2 and phrase in norm:
-        score += 8
     positions: list[list[int]] = []
     occurrences = 0
     for c in clauses:
         found = []
         for a in c.alternatives:
             pos = norm.find(a)
-            while pos >= 0 and len(found) < 50:
+            while pos >= 0 and len(found) < 20:
                 found.append(pos)
                 pos = norm.find(a, pos + 1)
         occurrences += len(found)
         if found:
             positions.append(found)
-    if len(positions) == len(clauses) and len(clauses) > 1 and _window(positions) <= PROXIMITY_CHARS:
+    if len(phrase) >= 2 and phrase in norm:
+        score += 8 + 4  # the words in order, side by side: close together as well
+    elif len(positions) == len(clauses) and len(clauses) > 1 and _window(positions) <= PROXIMITY_CHARS:
         score += 4
     if section:
         score += 2

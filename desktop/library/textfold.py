@@ -34,17 +34,20 @@ def to_simplified(text: str) -> str:
     return text.translate(_t2s_table())
 
 
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    table = dict(_t2s_table())
+    for code in range(0xFF01, 0xFF5F):  # full-width ASCII
+        table[code] = chr(code - 0xFEE0).lower()
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = chr(code).lower()
+    table[0x3000] = " "
+    return table
+
+
 def fold_chars(text: str) -> str:
     """Full-width ASCII to half-width, lower case, traditional to simplified; one char for one."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            ch = chr(code - 0xFEE0)
-        elif ch == "\u3000":
-            ch = " "
-        out.append(ch.lower() if ch.isascii() else ch)
-    return to_simplified("".join(out))
+    return text.translate(_fold_table())
 
 
 def normalize_doc_numbers(text: str) -> str:
