@@ -28,10 +28,12 @@ from typing import Callable, Iterable
 
 from desktop.library.db import LibraryError, _normalized_map, connect_readonly
 from desktop.library.query import Clause, ParsedQuery, QueryError, parse_query
-from desktop.library.search_index import (
+from desktop.library.search_index import (  # build_index, index_dir_for: used by build/build_app.py
+    build_index,
     document_type,
     ensure_cache_index,
     has_current_tables,
+    index_dir_for,
     open_index_connection,
 )
 from desktop.library.textfold import fold_chars, normalize_doc_numbers
@@ -42,7 +44,8 @@ PROXIMITY_CHARS = 30  # every word within this many characters counts as "close 
 TIME_BUDGET_SECONDS = 0.8
 Progress = Callable[[int, int], None]
 
-__all__ = ["Searcher", "search", "parse_query", "QueryError", "snippet", "document_type", "in_force_status"]
+__all__ = ["Searcher", "search", "parse_query", "QueryError", "snippet", "document_type", "in_force_status",
+           "build_index", "index_dir_for"]
 
 
 def in_force_status(valid_from: str, valid_to: str, as_of: str) -> str:
@@ -236,13 +239,15 @@ class Searcher:
                     out["hits"] = []
                     out["error"] = "查询用时过长，已停止。请换用更具体的词语。"
                     return out
-                except sqlite3.OperationalError as exc:
-                    if "interrupt" not in str(exc):
-                        raise
-                    out["hits"] = []
-                    out["error"] = "查询用时过长，已停止。请换用更具体的词语。"
-                    return out
-                except sqlite3.DatabaseError:
+                except sqlite3.DatabaseError as exc:
+                    if "interrupt" in str(exc):
+                        out["hits"] = []
+                        out["error"] = "查询用时过长，已停止。请换用更具体的词语。"
+                        return out
+                    if "fts5" in str(exc):  # a spelling the full-text syntax refuses
+                        out["hits"] = []
+                        out["error"] = "无法检索这个查询，请换一种写法。"
+                        return out
                     if attempt == 2:
                         raise LibraryError("检索索引无法读取，重建后仍失败。请重新安装或导入数据包。") from None
                     self._rebuild_after_read_error()
