@@ -103,6 +103,12 @@ def test_hits_carry_the_spec_fields(searcher):
     assert scores == sorted(scores, reverse=True)
 
 
+def test_scores_fall_down_the_list_across_full_and_partial_hits(searcher):
+    hits = searcher.search("预付卡备案", limit=30)["hits"]
+    assert {h["match"] for h in hits} == {"all", "partial"}
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+
 def test_partial_hits_say_which_words_they_lack(searcher):
     hits = searcher.search("预付卡 火星殖民", limit=5)["hits"]
     assert hits and all(h["match"] == "partial" and h["missing"] for h in hits)

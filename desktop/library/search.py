@@ -42,6 +42,7 @@ SNIPPET_CHARS = 90
 RANKED_PER_LEVEL = 150  # sections scored in Python per match level (after an FTS5 bm25 cut)
 PROXIMITY_CHARS = 30  # every word within this many characters counts as "close together"
 TIME_BUDGET_SECONDS = 0.8
+LEVEL_WEIGHT = 20  # above any within-level score (at most 16), so a score never rises down the list
 Progress = Callable[[int, int], None]
 
 __all__ = ["Searcher", "search", "parse_query", "QueryError", "snippet", "document_type", "in_force_status",
@@ -451,7 +452,7 @@ class Searcher:
             "doc_number": doc.doc_number or None,
             "section": section,
             "snippet": snippet(text, words, mark),
-            "score": round(score, 4),
+            "score": round(score + LEVEL_WEIGHT * n, 4),  # more words first: scores fall down the list
             "match": "all" if n == k else "partial",
             "doc_hits": doc_hits,
             "doc_type": doc.doc_type,
