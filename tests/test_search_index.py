@@ -140,3 +140,17 @@ def test_two_processes_building_at_first_start_both_succeed(db_path, cache, tmp_
     assert outs[0][0] == outs[1][0] and outs[0][0].split()[0] != "0"
     leftovers = sorted(p.name for p in (cache / "index").iterdir())
     assert leftovers == [index_stamp(pack)]  # one index, no .tmp or .lock left behind
+
+
+def test_a_damaged_index_that_cannot_be_moved_is_replaced_by_a_fresh_folder(db_path, cache, tmp_path, monkeypatch):
+    import desktop.library.search_index as search_index
+
+    pack = _without_index(db_path, tmp_path)
+    first = Searcher(pack)
+    old_file = first.index_path
+    first.conn.close()
+    _flip(old_file)
+    monkeypatch.setattr(search_index, "_move_aside", lambda folder: None)  # as if held open elsewhere
+    again = Searcher(pack)
+    assert again.index_path != old_file and again.index_path.parent.parent == cache / "index"
+    assert _sections(again)

@@ -192,6 +192,8 @@ def build_index(db_path: Path, folder: Path, on_progress: Progress | None = None
         (tmp / "STAMP").write_text(stamp)
         if folder.exists():
             _move_aside(folder)
+        if folder.exists():  # still held open (Windows, another window): a fresh folder instead
+            folder = folder.with_name(f"{folder.name}.{uuid.uuid4().hex[:8]}")
         os.replace(tmp, folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -250,7 +252,7 @@ def ensure_cache_index(db_path: Path, on_progress: Progress | None = None, damag
     with _BuildLock(folder.with_name(folder.name + ".lock")):
         if _stamp_of(folder) and not damaged:  # another process built it while we waited
             return folder / INDEX_FILE
-        build_index(db_path, folder, on_progress)
+        folder = build_index(db_path, folder, on_progress)
     return folder / INDEX_FILE
 
 
