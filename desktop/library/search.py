@@ -42,7 +42,7 @@ SNIPPET_CHARS = 90
 RANKED_PER_LEVEL = 150  # sections scored in Python per match level (after an FTS5 bm25 cut)
 PROXIMITY_CHARS = 30  # every word within this many characters counts as "close together"
 TIME_BUDGET_SECONDS = 0.8
-LEVEL_WEIGHT = 20  # above any within-level score (at most 16), so a score never rises down the list
+LEVEL_WEIGHT = 20  # above any within-level score (at most 18), so a score never rises down the list
 Progress = Callable[[int, int], None]
 
 __all__ = ["Searcher", "search", "parse_query", "QueryError", "snippet", "document_type", "in_force_status",
@@ -361,8 +361,8 @@ class Searcher:
         floor = None
         while n >= 1:
             rows, docs = levels.get(n, []), doc_levels.get(n, [])
-            ranked = self._rank(rows, docs, clauses, parsed.phrase, body_sets, title_mask)
             counts = Counter(map(row_doc.__getitem__, rows))
+            ranked = self._rank(rows, docs, clauses, parsed.phrase, body_sets, title_mask, counts)
             for score, r, d in ranked:
                 if per_document and d in shown_docs:
                     continue
@@ -399,7 +399,8 @@ class Searcher:
         return out
 
     def _rank(self, rows: list[int], docs: list[int], clauses: list[Clause], phrase: str,
-              body_sets: list[set[int]], title_mask: dict[int, int]) -> list[tuple[float, int | None, int]]:
+              body_sets: list[set[int]], title_mask: dict[int, int],
+              doc_counts: Counter) -> list[tuple[float, int | None, int]]:
         """(score, section rowid or None for the title, doc) best first, for one match level."""
         if len(rows) > RANKED_PER_LEVEL:
             rows = self._bm25_cut(rows, clauses, body_sets)
@@ -410,7 +411,10 @@ class Searcher:
         scored: list[tuple[float, int | None, int]] = []
         for r in rows:
             in_body = sum(1 for s in body_sets if r in s)
-            scored.append((_score(texts.get(r, ""), clauses, phrase, in_body, section=True), r, self.row_doc[r]))
+            d = self.row_doc[r]
+            # A document about the words (in its title, in many of its clauses) ranks a little higher.
+            about = 1.5 * title_mask.get(d, 0).bit_count() / len(clauses) + min(0.5, math.log1p(doc_counts[d]) / 6)
+            scored.append((_score(texts.get(r, ""), clauses, phrase, in_body, section=True) + about, r, d))
         for d in docs:
             scored.append((_score(self.docs[d].norm_title, clauses, phrase, title_mask[d].bit_count(), section=False), None, d))
         scored.sort(key=lambda t: (-t[0], t[2], t[1] or 0))
