@@ -142,13 +142,21 @@ def index_stamp(db_path: Path) -> str:
         meta = dict(conn.execute("SELECT key, value FROM meta"))
     finally:
         conn.close()
-    value = str(meta.get("sources_hash", "")).strip().lower()
-    if not HEX_DIGEST.fullmatch(value):
+    return f"{checked_sources_hash(meta.get('sources_hash'))[:16]}-v{INDEX_VERSION}"
+
+
+def checked_sources_hash(value: object) -> str:
+    """``value`` if it is a hex digest (16 to 128 hex digits, nothing else); IndexError_ otherwise.
+
+    Anything that names a file or folder from a database's meta goes through here first.
+    """
+    text = str(value or "").strip().lower()
+    if not HEX_DIGEST.fullmatch(text):
         raise IndexError_(
-            f"政策数据库的来源校验值（sources_hash）无效：{value[:40]!r}。它应是十六进制摘要；"
+            f"政策数据库的来源校验值（sources_hash）无效：{text[:40]!r}。它应是十六进制摘要；"
             "该数据可能被篡改，请重新安装或导入可信的数据包。(Invalid sources_hash.)"
         )
-    return f"{value[:16]}-v{INDEX_VERSION}"
+    return text
 
 
 def _cache_root() -> Path:
