@@ -228,3 +228,9 @@ def test_a_hundred_distinct_words_are_capped_not_refused(searcher):
     words = " ".join(["预付卡", "备案"] + [f"第{i}条" for i in range(98)])
     result = searcher.search(words, limit=10)
     assert "error" not in result and result.get("note")
+
+
+def test_quotes_force_the_phrase_as_typed():
+    quoted = parse_query('"医保定点"').clauses
+    assert [c.alternatives for c in quoted] == [("医保定点",)] and quoted[0].phrase
+    assert "医疗保障定点" in parse_query("医保定点").clauses[0].alternatives
