@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from desktop.library.analyzer import get_jieba
 from desktop.library.db import LibraryError, _normalized_map, connect_readonly
 from desktop.library.query import Clause, ParsedQuery, QueryError, parse_query
 from desktop.library.search_index import (  # build_index, index_dir_for: used by build/build_app.py
@@ -172,6 +173,7 @@ class Searcher:
         self.db_path = db_path
         self._lock = threading.RLock()
         self._open(on_progress)
+        get_jieba()  # the dictionary loads here (the window opens us on a worker), not on the first query
 
     # ----------------------------------------------------------------- opening and health
 
