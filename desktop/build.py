@@ -18,6 +18,7 @@ import sqlite_utils
 
 from desktop import __version__
 from desktop.library.db import write_library
+from desktop.library.search_index import write_search_tables
 from desktop.paths import app_root, sqlite_readonly_uri
 from desktop.rules.store import write_rules
 
@@ -30,6 +31,11 @@ SOURCE_GLOBS = (
     "resources/reference/*.yaml",
     "desktop/corpus/*.py",
     "desktop/library/db.py",
+    "desktop/library/analyzer.py",
+    "desktop/library/search_index.py",
+    "desktop/library/textfold.py",
+    "desktop/library/thesaurus.py",
+    "resources/search/*",
     "desktop/rules/conditions.py",
     "desktop/rules/facts.py",
     "desktop/rules/measures.py",
@@ -74,6 +80,8 @@ def build_database(out: Path, root: Path | None = None, build_date: str | None =
             "sections": str(counts["sections"]),
             "measures": str(n_measures),
         }
+        with db.conn:  # the search index lives in the database too (desktop.library.search_index)
+            write_search_tables(db.conn, db.conn, meta["sources_hash"][:16])
         db["meta"].insert_all(({"key": k, "value": v} for k, v in meta.items()), pk="key", replace=True)
         db.conn.execute("VACUUM")
         db.conn.close()

@@ -106,7 +106,10 @@ def cmd_search(args) -> int:
         print("没有找到匹配的内容。")
     for i, hit in enumerate(result["hits"], 1):
         number = f"（{hit['doc_number']}）" if hit["doc_number"] else ""
-        print(f"{i}. {hit['doc_title']}{number}\n   {hit['section']}\n   {hit['snippet']}\n")
+        more = hit.get("doc_hits", 1) - (1 if hit.get("section_id") else 0)
+        extra = f"（该文件还有 {more} 处）" if more > 0 else ""
+        partial = f"\n   部分匹配，不含：{'、'.join(hit['missing'])}" if hit.get("match") == "partial" else ""
+        print(f"{i}. {hit['doc_title']}{number}\n   {hit['section']}{extra}{partial}\n   {hit['snippet']}\n")
     return 0
 
 

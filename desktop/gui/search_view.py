@@ -1,9 +1,12 @@
-"""Library search: the whoosh search with highlighted snippets, filters, and hits opened in the reader.
+"""Library search: highlighted snippets grouped by document, filters, and hits opened in the reader.
 
-The index is built on first use on a worker thread (a few seconds, with a progress bar); queries
-typed meanwhile run when it is ready. Filters: issuer and year go to the index; in-force status on
-the evaluation date and policy kind (documents that carry measures of that kind group) are
-applied to the hits.
+Opening the index is instant for a built database; an older data pack gets its index built on
+first use on a worker thread (with a progress bar), and queries typed meanwhile run when it is
+ready. A search runs as the user pauses typing; each search has a time budget in the library
+(desktop.library.search), so the window never waits long. Hits come one per document with the
+number of its clauses that match ("该文件还有 N 处"); "列出本文件全部匹配" lists all of them.
+Filters: issuer and year go to the index; in-force status on the evaluation date and policy kind
+(documents that carry measures of that kind group) are applied to the hits.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import re
 from collections import Counter
 from typing import Any, Callable
 
-from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
@@ -40,7 +43,8 @@ from desktop.service import KIND_GROUPS, Library, Measure, PolicyData
 
 HIT_ROLE = Qt.ItemDataRole.UserRole
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
-FETCH = 200  # hits asked of the index before the status / kind filters
+FETCH = 200  # documents asked of the index before the status / kind filters
+TYPING_PAUSE_MS = 400  # search this long after the last key press
 SHOW = 60
 STYLE = "b { color: #9a1b00; background-color: #fff1a8; } .meta { color: #555; } .title { font-weight: bold; }"
 STATUS_FILTERS = [
@@ -124,11 +128,18 @@ class SearchView(QWidget):
         row = QHBoxLayout()
         label = QLabel("检索(&Q)：")
         self.query_edit = QLineEdit()
-        self.query_edit.setPlaceholderText("输入词语，空格分隔表示同时包含；\"…\" 为短语；OR / 或 表示任一")
+        self.query_edit.setPlaceholderText("直接输入要找的内容，如：预付卡备案、劳务派遣许可证怎么办；\"…\" 为短语；OR / 或 表示任一")
         self.query_edit.setClearButtonEnabled(True)
         self.query_edit.setAccessibleName("检索词")
         label.setBuddy(self.query_edit)
         self.query_edit.returnPressed.connect(self.run_search)
+        # Search as the user types: after a short pause, not on every key.
+        self.typing_timer = QTimer(self)
+        self.typing_timer.setSingleShot(True)
+        self.typing_timer.setInterval(TYPING_PAUSE_MS)
+        self.typing_timer.timeout.connect(self._typed)
+        self.query_edit.textEdited.connect(lambda _t: self.typing_timer.start())
+        self.doc_filter: str | None = None  # a document whose matches are all listed
         self.search_button = QPushButton("搜索(&S)")
         self.search_button.clicked.connect(self.run_search)
         row.addWidget(label)
@@ -164,6 +175,14 @@ class SearchView(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel("回车或双击在原文中打开所选结果。"))
         bottom.addStretch(1)
+        self.all_in_doc_button = QPushButton("列出本文件全部匹配(&A)")
+        self.all_in_doc_button.setToolTip("在结果中列出所选文件中所有匹配的条款")
+        self.all_in_doc_button.clicked.connect(self.list_all_in_document)
+        bottom.addWidget(self.all_in_doc_button)
+        self.back_button = QPushButton("返回全部结果(&B)")
+        self.back_button.clicked.connect(self.back_to_all)
+        self.back_button.hide()
+        bottom.addWidget(self.back_button)
         self.open_button = QPushButton("在原文中打开(&O)")
         self.open_button.clicked.connect(lambda: self._activated(self.list.currentItem()))
         bottom.addWidget(self.open_button)
@@ -236,7 +255,25 @@ class SearchView(QWidget):
         self.query_edit.selectAll()
         self.prepare()
 
+    def _typed(self) -> None:
+        if len(self.query_edit.text().strip()) >= 2:
+            self.doc_filter = None
+            self.run_search()
+
+    def list_all_in_document(self) -> None:
+        """Every matching clause of the selected hit's document, in the same list."""
+        item = self.list.currentItem()
+        if item is None:
+            return
+        self.doc_filter = item.data(HIT_ROLE)["doc_id"]
+        self.run_search()
+
+    def back_to_all(self) -> None:
+        self.doc_filter = None
+        self.run_search()
+
     def run_search(self) -> None:
+        self.typing_timer.stop()
         query = self.query_edit.text().strip()
         if not query:
             self.count_label.setText("请输入要搜索的词语。")
@@ -251,7 +288,10 @@ class SearchView(QWidget):
             filters["issuer"] = self.issuer_combo.currentData()
         if self.year_combo.currentData():
             filters["year"] = self.year_combo.currentData()
-        self.last = self.data.search(query, FETCH, filters or None, html=True)
+        if self.doc_filter:
+            filters["doc_id"] = self.doc_filter
+        self.back_button.setVisible(bool(self.doc_filter))
+        self.last = self.data.search(query, FETCH if not self.doc_filter else 500, filters or None, html=True)
         self._refilter()
 
     def _filter_changed(self, index_side: bool) -> None:
@@ -284,12 +324,18 @@ class SearchView(QWidget):
             if group_want and hit["doc_id"] not in self.group_docs.get(group_want, set()):
                 continue
             hits.append((hit, status))
-        self.hits = [h for h, _ in hits[:SHOW]]
-        for hit, status in hits[:SHOW]:
+        shown = hits if self.doc_filter else hits[:SHOW]
+        self.hits = [h for h, _ in shown]
+        for hit, status in shown:
             number = f"　{html.escape(hit['doc_number'])}" if hit.get("doc_number") else ""
+            more = hit.get("doc_hits", 1) - (1 if hit.get("section_id") else 0)
+            extra = f"　·　该文件还有 {more} 处" if more > 0 and not self.doc_filter else ""
+            partial = (f"<div class='meta'>部分匹配：不含“{html.escape('、'.join(hit.get('missing', [])))}”</div>"
+                       if hit.get("match") == "partial" else "")
             body = (
                 f"<div class='title'>{html.escape(hit['doc_title'])}{number}</div>"
-                f"<div class='meta'>{html.escape(hit['section'])}　·　{self.as_of.isoformat()} {DOC_STATUS_LABELS[status]}</div>"
+                f"<div class='meta'>{html.escape(hit['section'])}　·　{self.as_of.isoformat()} "
+                f"{DOC_STATUS_LABELS[status]}{extra}</div>{partial}"
                 f"<div>{safe_snippet(hit['snippet'])}</div>"
             )
             item = QListWidgetItem(re.sub(r"</?b>", "", f"{hit['doc_title']} {hit['section']} {hit['snippet']}"))
@@ -297,12 +343,27 @@ class SearchView(QWidget):
             item.setData(HTML_ROLE, body)
             item.setToolTip(f"{hit['doc_title']}\n{hit['section']}")
             self.list.addItem(item)
-        total = len(hits)
-        more = f"（显示前 {SHOW} 条）" if total > SHOW else ""
-        self.count_label.setText(f"“{result['query']}”：找到 {total} 处{more}" if total else f"“{result['query']}”：没有找到匹配的内容。")
+        self.count_label.setText(self._count_text(result, [h for h, _ in hits]))
         if self.list.count():
             self.list.setCurrentRow(0)
-        self.status_message.emit(f"检索“{result['query']}”：{total} 处")
+        self.all_in_doc_button.setEnabled(bool(self.list.count()) and not self.doc_filter)
+        self.status_message.emit(self.count_label.text())
+
+    def _count_text(self, result: dict, hits: list[dict]) -> str:
+        """Honest counts: documents, and clauses (every matching clause is counted, not only shown)."""
+        query = result["query"]
+        if not hits:
+            return f"“{query}”：没有找到匹配的内容。"
+        if self.doc_filter:
+            return f"“{query}”：《{hits[0]['doc_title']}》中共 {len(hits)} 处。"
+        clauses = sum(max(h.get("doc_hits", 1), 1) for h in hits)
+        partial = sum(1 for h in hits if h.get("match") == "partial")
+        text = f"“{query}”：{len(hits)} 份文件，共 {clauses} 处"
+        if partial:
+            text += f"（其中 {partial} 份只含部分词语）"
+        if len(hits) > SHOW:
+            text += f"；显示前 {SHOW} 份"
+        return text + "。"
 
     def _activated(self, item: QListWidgetItem | None) -> None:
         if item is None:

@@ -1,52 +1,53 @@
-"""Full-text search over documents and sections with whoosh.
+"""Full-text search over the policy library (SQLite FTS5; see search_index for the tables).
 
-The index is derived data: it is built from policies.db into a cache folder keyed by the
-database's ``sources_hash`` (so a new data pack gets a new index and the shipped data is never
-written), or read from a prebuilt ``policies.index`` folder beside the database (the frozen
-bundle). Queries are parsed here, not by whoosh's parser: words separated by spaces must all
-occur, ``"…"`` is a phrase, ``OR`` / ``或`` joins alternatives; malformed input gives a message,
-never an exception. Every hit is checked against its text, so an AND query never returns a
-section that lacks one of its words.
+A query (desktop.library.query) is a list of wanted words, each with its spellings. Each word's
+sections come from the word index (jieba words) and the trigram index (any substring of three or
+more characters); a word in a document's title counts for all its sections. Sections with every
+word come first — exact phrase, then words close together, then the rest — then sections with
+most of the words, marked ``"match": "partial"`` with the words they lack, so an answerable query
+is never empty. Hits are grouped by document: one hit per document, with the number of its
+sections that match (``doc_hits``); filtering on ``doc_id`` lists all of them. A query has a
+time budget; a damaged cache index is rebuilt.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
-import re
-import shutil
+import math
+import operator
 import sqlite3
+import threading
 import unicodedata
+import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import And, Or, Phrase, Query, Term
+from desktop.library.analyzer import get_jieba
+from desktop.library.db import LibraryError, _normalized_map, connect_readonly
+from desktop.library.query import Clause, ParsedQuery, QueryError, parse_query
+from desktop.library.search_index import (  # build_index, index_dir_for: used by build/build_app.py
+    build_index,
+    document_type,
+    ensure_cache_index,
+    has_current_tables,
+    index_dir_for,
+    open_index_connection,
+)
+from desktop.library.textfold import fold_chars, normalize_doc_numbers
 
-from desktop.corpus.normalize import normalize_for_match
-from desktop.library.analyzer import ChineseAnalyzer, DOC_NUMBER, normalize_doc_number, segment
-from desktop.library.db import LibraryError, connect_readonly, locate_all
-from desktop.paths import user_cache_dir
-
-MAX_QUERY_CHARS = 200
 SNIPPET_CHARS = 90
-CANDIDATES_PER_HIT = 8  # hits fetched per wanted hit, before the text check
-MAX_HITS_PER_DOCUMENT = 3  # so one long document does not crowd out the others
-INDEX_VERSION = "2"  # bump when the schema or the analyzer changes
-DOC_TYPES = ("条例", "办法", "细则", "规定", "决定", "意见", "方案", "计划", "措施", "通告", "通知", "汇总")
+RANKED_PER_LEVEL = 150  # sections scored in Python per match level (after an FTS5 bm25 cut)
+PROXIMITY_CHARS = 30  # every word within this many characters counts as "close together"
+TIME_BUDGET_SECONDS = 0.8
+LEVEL_WEIGHT = 20  # above any within-level score (at most 18), so a score never rises down the list
+Progress = Callable[[int, int], None]
 
-
-def document_type(title: str) -> str:
-    """The kind of document: that of the attached text for 关于印发《…》的通知, else the title's own."""
-    inner = re.findall(r"《([^》]+)》", title)
-    for candidate in ([inner[-1]] if inner and "印发" in title else []) + [title]:
-        bare = re.sub(r"[(（][^)）]*[)）]$", "", candidate.strip()).strip()
-        for kind in DOC_TYPES:
-            if bare.endswith(kind):
-                return kind
-    return "其他"
+__all__ = ["Searcher", "search", "parse_query", "QueryError", "snippet", "document_type", "in_force_status",
+           "build_index", "index_dir_for"]
 
 
 def in_force_status(valid_from: str, valid_to: str, as_of: str) -> str:
@@ -57,269 +58,35 @@ def in_force_status(valid_from: str, valid_to: str, as_of: str) -> str:
         return "expired"
     return "in_force"
 
-Progress = Callable[[int, int], None]
-
-
-def schema() -> Schema:
-    analyzer = ChineseAnalyzer()
-    return Schema(
-        key=ID(stored=True, unique=True),
-        kind=ID(stored=True),  # document | section
-        doc_id=ID(stored=True),
-        section_id=ID(stored=True),
-        doc_title=TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
-        doc_number=ID(stored=True),
-        section=STORED(),
-        issuer=KEYWORD(stored=True, commas=True),
-        year=NUMERIC(stored=True),
-        domain=ID(stored=True),
-        doc_type=ID(stored=True),  # 条例, 办法, 通知, 方案 … (see document_type)
-        valid_from=STORED(),
-        valid_to=STORED(),
-        content=TEXT(analyzer=analyzer, stored=True, phrase=True),
-    )
-
-
-# --------------------------------------------------------------------------- index location
-
-
-def _db_stamp(conn: sqlite3.Connection) -> str:
-    meta = dict(conn.execute("SELECT key, value FROM meta"))
-    return f"{meta.get('sources_hash', 'unknown')[:16]}-v{INDEX_VERSION}"
-
-
-def index_dir_for(db_path: Path) -> tuple[Path, bool]:
-    """The index folder for ``db_path`` and whether it is ready to use."""
-    conn = connect_readonly(db_path)
-    try:
-        stamp = _db_stamp(conn)
-    finally:
-        conn.close()
-    prebuilt = db_path.with_suffix(".index")
-    if (prebuilt / "STAMP").exists() and (prebuilt / "STAMP").read_text().strip() == stamp:
-        return prebuilt, True
-    folder = user_cache_dir() / "index" / stamp
-    return folder, (folder / "STAMP").exists()
-
-
-def build_index(db_path: Path, folder: Path, on_progress: Progress | None = None) -> Path:
-    """Index every document and section of ``db_path`` into ``folder`` (replaced atomically)."""
-    conn = connect_readonly(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        stamp = _db_stamp(conn)
-        docs = {r["id"]: r for r in conn.execute("SELECT * FROM documents")}
-        sections = conn.execute("SELECT * FROM sections ORDER BY doc_id, ordinal").fetchall()
-    except sqlite3.DatabaseError as exc:  # a page damaged after the quick check at opening
-        raise LibraryError(f"政策数据库已损坏，无法建立检索索引：{db_path}（{exc}）。请重新安装或导入数据包。"
-                           "(Corrupt database.)") from None
-    finally:
-        conn.close()
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    ix = whoosh_index.create_in(str(tmp), schema())
-    writer = ix.writer(limitmb=128)
-    total = len(docs) + len(sections)
-    done = 0
-
-    def common(doc: sqlite3.Row) -> dict:
-        year = (doc["issue_date"] or doc["effective_date"] or "")[:4]
-        return {
-            "doc_id": doc["id"],
-            "doc_title": doc["title"],
-            "doc_number": doc["doc_number"] or "",
-            "issuer": ",".join(json.loads(doc["issuers"] or "[]")),
-            "year": int(year) if year.isdigit() else None,
-            "domain": doc["domain"] or "",
-            "doc_type": document_type(doc["title"]),
-            "valid_from": doc["effective_date"] or doc["plan_start"] or doc["issue_date"] or "",
-            "valid_to": doc["expiry_date"] or doc["plan_end"] or "",
-        }
-
-    for doc in docs.values():
-        fields = common(doc)
-        fields = {k: v for k, v in fields.items() if v is not None}
-        writer.add_document(key=doc["id"], kind="document", section_id="", section="",
-                            content=f"{doc['title']}\n{doc['doc_number'] or ''}", **fields)
-        done += 1
-        if on_progress and done % 50 == 0:
-            on_progress(done, total)
-    for s in sections:
-        fields = {k: v for k, v in common(docs[s["doc_id"]]).items() if v is not None}
-        section = " ".join(p for p in (s["path"],) if p) or "正文"
-        writer.add_document(key=s["id"], kind="section", section_id=s["id"], section=section,
-                            content=s["text"], **fields)
-        done += 1
-        if on_progress and done % 50 == 0:
-            on_progress(done, total)
-    writer.commit()
-    (tmp / "STAMP").write_text(stamp)
-    if folder.exists():
-        shutil.rmtree(folder)
-    tmp.rename(folder)
-    if on_progress:
-        on_progress(total, total)
-    return folder
-
-
-def _open_checked(folder: Path):
-    """Open the index and one reader over it, so a damaged index fails here and not mid-search."""
-    ix = whoosh_index.open_dir(str(folder))
-    reader = ix.reader()
-    try:
-        reader.doc_count()
-    finally:
-        reader.close()
-    return ix
-
-
-def open_index(db_path: Path, on_progress: Progress | None = None):
-    folder, ready = index_dir_for(db_path)
-    if ready:
-        try:
-            return _open_checked(folder)
-        except Exception:  # a damaged index (truncated cache file, half-copied bundle): rebuild it
-            folder = user_cache_dir() / "index" / (folder / "STAMP").read_text().strip()
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    build_index(db_path, folder, on_progress)
-    return whoosh_index.open_dir(str(folder))
-
-
-# --------------------------------------------------------------------------- query parsing
-
-
-class QueryError(ValueError):
-    """The query cannot be searched; the message says why, in Chinese."""
-
-
-@dataclass(frozen=True)
-class Clause:
-    """One required clause: any of its alternatives (a word or a phrase) must occur."""
-
-    alternatives: tuple[tuple[str, bool], ...]  # (text, is_phrase)
-
-
-def parse_query(text: str) -> list[Clause]:
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"查询过长（{len(text)} 字），请缩短到 {MAX_QUERY_CHARS} 字以内。")
-    text = unicodedata.normalize("NFKC", text)
-    # Chinese quotation marks typed in an IME count as phrase quotes.
-    text = text.translate(str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"'}))
-    # Invisible control and format characters (zero-width spaces, direction marks pasted from a
-    # PDF, stray control bytes) would make a word unfindable by the text check: drop them.
-    text = "".join(" " if ch in "\t\n\r" else ch for ch in text
-                   if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf"))
-    # A 文号 typed with spaces ("京政发〔2021〕33 号") is one word, not two.
-    text = DOC_NUMBER.sub(lambda m: normalize_doc_number(m.group(0)), text)
-    # An unbalanced quote is read as a space rather than refused: what was typed is still searched.
-    if text.count('"') % 2:
-        last = text.rfind('"')
-        text = text[:last] + " " + text[last + 1 :]
-    parts: list[tuple[str, bool]] = []
-    for m in re.finditer(r'"([^"]*)"|(\S+)', text):
-        if m.group(1) is not None:
-            if m.group(1).strip():
-                parts.append((m.group(1).strip(), True))
-        else:
-            parts.append((m.group(2), False))
-    clauses: list[list[tuple[str, bool]]] = []
-    pending_or = False
-    for word, is_phrase in parts:
-        if not is_phrase and word in ("OR", "或", "|"):
-            if not clauses:
-                raise QueryError("“OR / 或” 前面缺少词语。")
-            pending_or = True
-            continue
-        if not is_phrase and word in ("AND", "和", "&", "+"):
-            continue  # words are joined by AND anyway
-        if not _searchable(word):
-            continue
-        if pending_or:
-            clauses[-1].append((word, is_phrase))
-            pending_or = False
-        else:
-            clauses.append([(word, is_phrase)])
-    if pending_or:
-        raise QueryError("“OR / 或” 后面缺少词语。")
-    if not clauses:
-        raise QueryError("查询中没有可搜索的词语。")
-    return [Clause(tuple(c)) for c in clauses]
-
-
-def _searchable(word: str) -> bool:
-    return any(tok for tok, *_ in segment(word, with_subwords=False))
-
-
-def _tokens(text: str) -> list[str]:
-    return [tok for tok, _s, _e, _sub in segment(text, with_subwords=False)]
-
-
-def _clause_query(clause: Clause) -> Query:
-    options: list[Query] = []
-    for text, is_phrase in clause.alternatives:
-        tokens = _tokens(text)
-        for field in ("content", "doc_title"):
-            if len(tokens) == 1:
-                options.append(Term(field, tokens[0]))
-            elif is_phrase:
-                options.append(Phrase(field, tokens))
-            else:
-                # A word that analyses into several tokens: all of them, checked as a string later.
-                options.append(And([Term(field, t) for t in tokens]))
-    return Or(options) if len(options) > 1 else options[0]
-
-
-def _needle(text: str) -> str:
-    if DOC_NUMBER.fullmatch(text.strip()):
-        text = normalize_doc_number(text)
-    return normalize_for_match(text).lower().replace("[", "〔").replace("]", "〕")
-
-
-def _haystack(text: str) -> str:
-    return normalize_for_match(text).lower().replace("[", "〔").replace("]", "〕")
-
-
-def _satisfies(clauses: list[Clause], text: str) -> bool:
-    hay = _haystack(text)
-    return all(any(_needle(t) in hay for t, _ in c.alternatives) for c in clauses)
-
 
 # --------------------------------------------------------------------------- snippets
 
 
-def snippet(text: str, words: Iterable[str], mark: tuple[str, str] = ("【", "】"), width: int = SNIPPET_CHARS) -> str:
-    """A window of ``text`` around the densest matches, each occurrence marked."""
-    spans = _match_spans(text, words)
-    if not spans:
-        body = text[:width].replace("\n", " ")
-        return body + ("…" if len(text) > width else "")
-    # The window that covers the most matches.
-    best_start, best_count = spans[0][0], 0
-    for s, _ in spans:
-        count = sum(1 for a, b in spans if s <= a and b <= s + width)
-        if count > best_count:
-            best_start, best_count = s, count
-    start = max(0, best_start - width // 4)
-    end = min(len(text), start + width)
-    out = []
-    cursor = start
-    for a, b in spans:
-        if a < start or b > end:
-            continue
-        out.append(text[cursor:a])
-        out.append(mark[0] + text[a:b] + mark[1])
-        cursor = b
-    out.append(text[cursor:end])
-    result = "".join(out).replace("\n", " ")
-    return ("…" if start > 0 else "") + result + ("…" if end < len(text) else "")
+def _folded_map(text: str) -> tuple[str, list[int]]:
+    """``text`` folded as the index folds it, with the display offset of every folded character."""
+    nfkc = unicodedata.normalize("NFKC", text)
+    if len(nfkc) != len(text):  # a character that NFKC expands or merges: map one by one
+        norm, index = _normalized_map(text)
+        folded = fold_chars(norm)
+    else:
+        index = [i for i, ch in enumerate(nfkc) if not ch.isspace()]
+        folded = fold_chars("".join(nfkc[i] for i in index))
+    if "号" in folded:
+        folded = normalize_doc_numbers(folded)  # 文号 brackets: one character for one
+    return folded, index
 
 
-def _match_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
-    """Character spans of the query words in ``text`` (white space and width ignored)."""
+def match_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    """Display spans in ``text`` of the folded ``words`` (white space, width, script ignored)."""
+    norm, index = _folded_map(text)
     spans: list[tuple[int, int]] = []
-    for word in words:
-        spans.extend(locate_all(text, word))
+    for word in set(words):
+        if not word:
+            continue
+        pos = norm.find(word)
+        while pos >= 0:
+            spans.append((index[pos], index[pos + len(word) - 1] + 1))
+            pos = norm.find(word, pos + len(word))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for a, b in spans:
@@ -330,105 +97,418 @@ def _match_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
     return merged
 
 
+def snippet(text: str, words: Iterable[str], mark: tuple[str, str] = ("【", "】"), width: int = SNIPPET_CHARS) -> str:
+    """A window of ``text`` around the densest matches, each occurrence marked."""
+    words = list(words)
+    offset, part = _crop(text, words, width)
+    spans = match_spans(part, words)
+    if not spans:
+        body = text[:width].replace("\n", " ")
+        return body + ("…" if len(text) > width else "")
+    best_start, best_count = spans[0][0], 0
+    for s, _ in spans:
+        count = sum(1 for a, b in spans if s <= a and b <= s + width)
+        if count > best_count:
+            best_start, best_count = s, count
+    start = max(0, best_start - width // 4)
+    end = min(len(part), start + width)
+    out, cursor = [], start
+    for a, b in spans:
+        if a < start or b > end:
+            continue
+        out.append(part[cursor:a])
+        out.append(mark[0] + part[a:b] + mark[1])
+        cursor = b
+    out.append(part[cursor:end])
+    result = "".join(out).replace("\n", " ")
+    return ("…" if offset + start > 0 else "") + result + ("…" if offset + end < len(text) else "")
+
+
+def _crop(text: str, words: list[str], width: int) -> tuple[int, str]:
+    """A long text is cut to the stretch around its first plain occurrence of a word, so a
+    snippet costs the same for a 50-character clause and a 20,000-character preamble."""
+    if len(text) <= 12 * width:
+        return 0, text
+    found = [p for p in (text.find(w) for w in words if w) if p >= 0]
+    if not found:
+        return 0, text  # spelt differently (white space, traditional characters): fold it all
+    lo = max(0, min(found) - 4 * width)
+    return lo, text[lo : lo + 12 * width]
+
+
 # --------------------------------------------------------------------------- searching
 
 
+@dataclass
+class _Doc:
+    ordinal: int
+    doc_id: str
+    title: str
+    doc_number: str | None
+    norm_title: str
+    issuers: list[str]
+    year: int | None
+    doc_type: str
+    valid_from: str
+    valid_to: str
+    first_row: int
+    last_row: int
+
+
+_first = operator.itemgetter(0)
+
+
+def _fts_string(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+class _BudgetExceeded(Exception):
+    pass
+
+
 class Searcher:
-    """An open index; cheap to query many times (the GUI keeps one)."""
+    """An open index; cheap to query many times (the GUI keeps one; queries may come from a worker)."""
 
     def __init__(self, db_path: Path, on_progress: Progress | None = None):
         self.db_path = db_path
-        self.ix = open_index(db_path, on_progress)
-        self._all_docs: list[dict] | None = None
+        self._lock = threading.RLock()
+        self._open(on_progress)
+        get_jieba()  # the dictionary loads here (the window opens us on a worker), not on the first query
+
+    # ----------------------------------------------------------------- opening and health
+
+    def _open(self, on_progress: Progress | None = None, damaged: bool = False) -> None:
+        conn = connect_readonly(self.db_path)
+        if not damaged and has_current_tables(conn):
+            self.conn, self.index_path = conn, self.db_path  # built into policies.db
+        else:
+            conn.close()
+            path = ensure_cache_index(self.db_path, on_progress, damaged=damaged)
+            try:
+                self.conn = open_index_connection(path)
+            except sqlite3.DatabaseError:
+                path = ensure_cache_index(self.db_path, on_progress, damaged=True)
+                self.conn = open_index_connection(path)
+            self.index_path = path
+        try:
+            self._load()
+        except sqlite3.DatabaseError:
+            if damaged:
+                raise LibraryError("检索索引无法读取，重建后仍失败。请重新安装或导入数据包。") from None
+            self.conn.close()
+            self._open(on_progress, damaged=True)
+
+    def _load(self) -> None:
+        rows = self.conn.execute("SELECT ordinal, doc_id, title, doc_number, norm_title, issuers, year, doc_type,"
+                                 " valid_from, valid_to, first_row, last_row FROM search_docs ORDER BY ordinal").fetchall()
+        self.docs = [_Doc(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "[]"), r[6], r[7], r[8] or "",
+                          r[9] or "", r[10], r[11]) for r in rows]
+        self._title_starts: list[int] = []
+        pos = 0
+        for d in self.docs:
+            self._title_starts.append(pos)
+            pos += len(d.norm_title) + 1
+        self._titles = "\n".join(d.norm_title for d in self.docs)
+        self.row_doc: list[int] = [0] * ((max((d.last_row for d in self.docs), default=0)) + 1)
+        for d in self.docs:
+            for r in range(d.first_row, d.last_row + 1):
+                self.row_doc[r] = d.ordinal
+
+    def _rebuild_after_read_error(self) -> None:
+        """A read error in the index: rebuild it in a fresh folder (a damaged db is reported)."""
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+        self._open(damaged=True)
+
+    # ----------------------------------------------------------------- the query
 
     def search(self, query: str, limit: int = 10, filters: dict | None = None, html: bool = False) -> dict:
         out: dict = {"query": query, "hits": []}
-        if not isinstance(query, str) or not query.strip():
-            out["error"] = "请输入要搜索的词语。"
-            return out
         try:
-            clauses = parse_query(query)
+            parsed = parse_query(query)
         except QueryError as exc:
             out["error"] = str(exc)
             return out
-        limit = max(1, min(int(limit), 200))
-        q: Query = And([_clause_query(c) for c in clauses])
-        filter_q = _filter_query(filters or {})
-        words = [t for c in clauses for t, _ in c.alternatives]
-        mark = ("<b>", "</b>") if html else ("【", "】")
-        per_doc: dict[str, int] = {}
-        seen: set[str] = set()
-        # in_force filter: "in_force" | "expired" | "not_yet", judged on filters["as_of"] (default today).
-        wanted_status = (filters or {}).get("in_force")
-        as_of = str((filters or {}).get("as_of") or dt.date.today().isoformat())
-
-        def take(fields: dict, score: float) -> bool:
-            """Add one hit if it passes the text check and the per-document cap; True when full."""
-            text = fields["content"]
-            if fields["key"] in seen or not _satisfies(clauses, f"{fields['doc_title']}\n{text}"):
-                return False
-            if per_doc.get(fields["doc_id"], 0) >= MAX_HITS_PER_DOCUMENT:
-                return False
-            if wanted_status and in_force_status(fields.get("valid_from", ""), fields.get("valid_to", ""), as_of) != wanted_status:
-                return False
-            seen.add(fields["key"])
-            per_doc[fields["doc_id"]] = per_doc.get(fields["doc_id"], 0) + 1
-            shown = text if _match_spans(text, words) else fields["doc_title"]
-            out["hits"].append(
-                {
-                    "doc_id": fields["doc_id"],
-                    "section_id": fields.get("section_id") or None,
-                    "doc_title": fields["doc_title"],
-                    "doc_number": fields.get("doc_number") or None,
-                    "section": fields.get("section") or "文件标题",
-                    "snippet": snippet(shown, words, mark),
-                    "score": round(float(score), 4),
-                    "doc_type": fields.get("doc_type"),
-                    "in_force": in_force_status(fields.get("valid_from", ""), fields.get("valid_to", ""), as_of),
-                }
-            )
-            return len(out["hits"]) >= limit
-
-        with self.ix.searcher() as s:
-            results = s.search(q, limit=limit * CANDIDATES_PER_HIT, filter=filter_q)
-            for hit in results:
-                if take(hit.fields(), hit.score):
+        limit = max(1, min(int(limit), 500))
+        with self._lock:
+            for attempt in (1, 2):
+                self._deadline = time.monotonic() + TIME_BUDGET_SECONDS
+                self.conn.set_progress_handler(self._over_budget, 20_000)
+                try:
+                    return self._search(parsed, out, limit, filters or {}, html)
+                except _BudgetExceeded:
+                    out["hits"] = []
+                    out["error"] = "查询用时过长，已停止。请换用更具体的词语。"
                     return out
-            # Word segmentation depends on context (自首次 reads as 自首|次), so a string the
-            # index cannot see as words is still found by a literal scan, ranked after.
-            for fields in self._literal_matches(s, clauses, filter_q):
-                if take(fields, 0.0):
-                    return out
+                except sqlite3.DatabaseError as exc:
+                    if "interrupt" in str(exc):
+                        out["hits"] = []
+                        out["error"] = "查询用时过长，已停止。请换用更具体的词语。"
+                        return out
+                    if "fts5" in str(exc):  # a spelling the full-text syntax refuses
+                        out["hits"] = []
+                        out["error"] = "无法检索这个查询，请换一种写法。"
+                        return out
+                    if attempt == 2:
+                        raise LibraryError("检索索引无法读取，重建后仍失败。请重新安装或导入数据包。") from None
+                    self._rebuild_after_read_error()
         return out
 
-    def _literal_matches(self, s, clauses: list[Clause], filter_q: Query | None):
-        if self._all_docs is None:
-            self._all_docs = [dict(f) for f in s.all_stored_fields()]
-        allowed = None
-        if filter_q is not None:
-            allowed = {hit["key"] for hit in s.search(filter_q, limit=None)}
-        for fields in self._all_docs:
-            if allowed is not None and fields["key"] not in allowed:
+    def _allowed_docs(self, filters: dict) -> set[int] | None:
+        wanted_status = filters.get("in_force")
+        as_of = str(filters.get("as_of") or dt.date.today().isoformat())
+        if not any(filters.get(k) for k in ("issuer", "year", "doc_type", "doc_id", "in_force")):
+            return None
+        allowed = set()
+        for d in self.docs:
+            if filters.get("issuer") and filters["issuer"] not in d.issuers:
                 continue
-            if _satisfies(clauses, f"{fields['doc_title']}\n{fields['content']}"):
-                yield fields
+            if filters.get("year") and d.year != int(filters["year"]):
+                continue
+            if filters.get("doc_type") and d.doc_type != filters["doc_type"]:
+                continue
+            if filters.get("doc_id") and d.doc_id != filters["doc_id"]:
+                continue
+            if wanted_status and in_force_status(d.valid_from, d.valid_to, as_of) != wanted_status:
+                continue
+            allowed.add(d.ordinal)
+        return allowed
+
+    def _rows_with(self, clause: Clause, deadline: float) -> set[int]:
+        """Sections whose text holds one of the clause's spellings (word index ∪ trigram index)."""
+        rows: set[int] = set()
+        words = [a for a in clause.alternatives if not clause.phrase or len(a) < 3]
+        if words:
+            expr = " OR ".join(_fts_string(a) for a in words)
+            rows.update(map(_first, self.conn.execute("SELECT rowid FROM search_words WHERE search_words MATCH ?", (expr,)).fetchall()))
+        long = [a for a in clause.alternatives if len(a) >= 3]
+        if long:
+            expr = " OR ".join(_fts_string(a) for a in long)
+            rows.update(map(_first, self.conn.execute("SELECT rowid FROM search_trigram WHERE search_trigram MATCH ?", (expr,)).fetchall()))
+        if clause.phrase and words:  # a short quoted phrase: the string itself, not only the word
+            rows = {r for r in rows if any(a in self._norm(r) for a in clause.alternatives)} if len(rows) < 5000 else rows
+        if time.monotonic() > deadline:
+            raise _BudgetExceeded
+        return rows
+
+    def _norm(self, rowid: int) -> str:
+        row = self.conn.execute("SELECT norm FROM search_sections WHERE rowid = ?", (rowid,)).fetchone()
+        return row[0] if row else ""
+
+    def _over_budget(self) -> int:
+        """SQLite's progress handler: a non-zero answer interrupts a statement past the budget."""
+        return int(time.monotonic() > self._deadline)
+
+    def _title_docs(self, clause: Clause) -> set[int]:
+        """Documents whose title (or 文号) holds one of the clause's spellings (found in one string)."""
+        docs: set[int] = set()
+        blob, starts = self._titles, self._title_starts
+        for a in clause.alternatives:
+            pos = blob.find(a)
+            while pos >= 0:
+                d = bisect.bisect_right(starts, pos) - 1
+                docs.add(d)
+                pos = blob.find(a, starts[d + 1] if d + 1 < len(starts) else len(blob))
+        return docs
+
+    def _rows_of_docs(self, docs: set[int], within: set[int]) -> set[int]:
+        """The sections of ``docs`` that are in ``within``, by whichever way is shorter."""
+        if sum(self.docs[d].last_row - self.docs[d].first_row + 1 for d in docs) < len(within):
+            out: set[int] = set()
+            for d in docs:
+                out.update(range(self.docs[d].first_row, self.docs[d].last_row + 1))
+            return out & within
+        row_doc = self.row_doc
+        return {r for r in within if row_doc[r] in docs}
+
+    def _search(self, parsed: ParsedQuery, out: dict, limit: int, filters: dict, html: bool) -> dict:
+        deadline = self._deadline
+        clauses = parsed.clauses
+        k = len(clauses)
+        if parsed.notes:
+            out["note"] = " ".join(parsed.notes)
+        allowed = self._allowed_docs(filters)
+        kind = filters.get("kind")
+        row_doc = self.row_doc
+        # Per word: the sections whose text holds it, and the documents whose title holds it.
+        body_sets = [self._rows_with(c, deadline) for c in clauses]
+        title_sets = [self._title_docs(c) for c in clauses]
+        title_mask: dict[int, int] = {}
+        for i, docs in enumerate(title_sets):
+            for d in docs:
+                title_mask[d] = title_mask.get(d, 0) | 1 << i
+        # A section counts when its text holds at least one word; a title word counts for it too.
+        anywhere = set().union(*body_sets)
+        if allowed is not None:
+            anywhere = {r for r in anywhere if row_doc[r] in allowed}
+        wanted = [(rows & anywhere) | (self._rows_of_docs(docs, anywhere) if docs else set())
+                  for rows, docs in zip(body_sets, title_sets)]
+        if time.monotonic() > deadline:
+            raise _BudgetExceeded
+        levels: dict[int, list[int]] = {}  # number of words → sections
+        if kind != "document":
+            smallest = min(wanted, key=len)
+            levels[k] = sorted(smallest.intersection(*wanted))
+        doc_levels: dict[int, list[int]] = {}  # whole-document hits: title (and 文号) only
+        if kind != "section":
+            for d, m in title_mask.items():
+                if allowed is None or d in allowed:
+                    doc_levels.setdefault(m.bit_count(), []).append(d)
+        per_document = not filters.get("doc_id")
+        hits: list[dict] = []
+        shown_docs: set[int] = set()
+        n = k
+        floor = None
+        while n >= 1:
+            rows, docs = levels.get(n, []), doc_levels.get(n, [])
+            counts = Counter(map(row_doc.__getitem__, rows))
+            ranked = self._rank(rows, docs, clauses, parsed.phrase, body_sets, title_mask, counts)
+            for score, r, d in ranked:
+                if per_document and d in shown_docs:
+                    continue
+                shown_docs.add(d)
+                hits.append(self._hit(r, d, score, n, k, clauses, wanted, title_mask, counts[d], html, filters))
+                if len(hits) >= limit:
+                    break
+            if len(hits) >= limit or (n < k and len(shown_docs) >= limit) or k == 1:
+                break
+            if not per_document and hits:
+                break  # one document's matches: those with every word, unless there are none
+            if floor is None:  # fewer than ``limit`` documents have every word: most of them, then
+                seen = Counter()
+                for rows_i in wanted:
+                    seen.update(rows_i)
+                for r, c in seen.items():
+                    if c < k:
+                        levels.setdefault(c, []).append(r)
+                for rows_n in levels.values():
+                    rows_n.sort()
+                best = max([c for c in (*levels, *doc_levels) if c < k and (levels.get(c) or doc_levels.get(c))],
+                           default=0)
+                floor = min(best, max(1, math.ceil(k / 2)))
+                if best == 0:
+                    break
+                n = best
+            else:
+                n -= 1
+                if n < floor:
+                    break
+            if time.monotonic() > deadline:
+                raise _BudgetExceeded
+        out["hits"] = hits
+        return out
+
+    def _rank(self, rows: list[int], docs: list[int], clauses: list[Clause], phrase: str,
+              body_sets: list[set[int]], title_mask: dict[int, int],
+              doc_counts: Counter) -> list[tuple[float, int | None, int]]:
+        """(score, section rowid or None for the title, doc) best first, for one match level."""
+        if len(rows) > RANKED_PER_LEVEL:
+            rows = self._bm25_cut(rows, clauses, body_sets)
+        texts = {}
+        if rows:
+            marks = ",".join("?" * len(rows))
+            texts = dict(self.conn.execute(f"SELECT rowid, norm FROM search_sections WHERE rowid IN ({marks})", rows))
+        scored: list[tuple[float, int | None, int]] = []
+        for r in rows:
+            in_body = sum(1 for s in body_sets if r in s)
+            d = self.row_doc[r]
+            # A document about the words (in its title, in many of its clauses) ranks a little higher.
+            about = 1.5 * title_mask.get(d, 0).bit_count() / len(clauses) + min(0.5, math.log1p(doc_counts[d]) / 6)
+            scored.append((_score(texts.get(r, ""), clauses, phrase, in_body, section=True) + about, r, d))
+        for d in docs:
+            scored.append((_score(self.docs[d].norm_title, clauses, phrase, title_mask[d].bit_count(), section=False), None, d))
+        scored.sort(key=lambda t: (-t[0], t[2], t[1] or 0))
+        return scored
+
+    def _bm25_cut(self, rows: list[int], clauses: list[Clause], body_sets: list[set[int]]) -> list[int]:
+        """The RANKED_PER_LEVEL sections of ``rows`` to score: FTS5's bm25 best for all the words
+        first, then those holding most words in their own text."""
+        expr = " AND ".join("(" + " OR ".join(_fts_string(a) for a in c.alternatives) + ")" for c in clauses)
+        wanted = set(rows)
+        order: list[int] = []
+        for (r,) in self.conn.execute("SELECT rowid FROM search_words WHERE search_words MATCH ? ORDER BY rank LIMIT ?",
+                                      (expr, RANKED_PER_LEVEL * 2)):
+            if r in wanted:
+                order.append(r)
+                if len(order) >= RANKED_PER_LEVEL:
+                    return order
+        seen = set(order)
+        rest = sorted((r for r in rows if r not in seen), key=lambda r: -sum(1 for s in body_sets if r in s))
+        return (order + rest)[:RANKED_PER_LEVEL]
+
+    def _hit(self, rowid: int | None, d: int, score: float, n: int, k: int, clauses: list[Clause],
+             wanted: list[set[int]], title_mask: dict[int, int], doc_hits: int, html: bool, filters: dict) -> dict:
+        doc = self.docs[d]
+        as_of = str(filters.get("as_of") or dt.date.today().isoformat())
+        words = [a for c in clauses for a in c.alternatives]
+        mark = ("<b>", "</b>") if html else ("【", "】")
+        if rowid is None:
+            section_id, section, text = None, "文件标题", f"{doc.title}（{doc.doc_number}）" if doc.doc_number else doc.title
+            mask = title_mask.get(d, 0)
+        else:
+            section_id, section, text = self.conn.execute(
+                "SELECT section_id, section, text FROM search_sections WHERE rowid = ?", (rowid,)).fetchone()
+            mask = sum(1 << i for i, rows in enumerate(wanted) if rowid in rows)
+        hit = {
+            "doc_id": doc.doc_id,
+            "section_id": section_id,
+            "doc_title": doc.title,
+            "doc_number": doc.doc_number or None,
+            "section": section,
+            "snippet": snippet(text, words, mark),
+            "score": round(score + LEVEL_WEIGHT * n, 4),  # more words first: scores fall down the list
+            "match": "all" if n == k else "partial",
+            "doc_hits": doc_hits,
+            "doc_type": doc.doc_type,
+            "in_force": in_force_status(doc.valid_from, doc.valid_to, as_of),
+        }
+        if n < k:
+            hit["missing"] = [c.label for i, c in enumerate(clauses) if not mask >> i & 1]
+        return hit
 
 
-def _filter_query(filters: dict) -> Query | None:
-    parts: list[Query] = []
-    if filters.get("issuer"):
-        parts.append(Term("issuer", filters["issuer"]))
-    if filters.get("year"):
-        parts.append(Term("year", int(filters["year"])))
-    if filters.get("kind"):
-        parts.append(Term("kind", filters["kind"]))
-    if filters.get("doc_type"):
-        parts.append(Term("doc_type", filters["doc_type"]))
-    if filters.get("doc_id"):
-        parts.append(Term("doc_id", filters["doc_id"]))
-    if not parts:
-        return None
-    return And(parts) if len(parts) > 1 else parts[0]
+def _score(norm: str, clauses: list[Clause], phrase: str, in_body: int, section: bool) -> float:
+    """Exact phrase, then words close together, then a section over the title, then frequency."""
+    score = 0.0
+    positions: list[list[int]] = []
+    occurrences = 0
+    for c in clauses:
+        found = []
+        for a in c.alternatives:
+            pos = norm.find(a)
+            while pos >= 0 and len(found) < 20:
+                found.append(pos)
+                pos = norm.find(a, pos + 1)
+        occurrences += len(found)
+        if found:
+            positions.append(found)
+    if len(phrase) >= 2 and phrase in norm:
+        score += 8 + 4  # the words in order, side by side: close together as well
+    elif len(positions) == len(clauses) and len(clauses) > 1 and _window(positions) <= PROXIMITY_CHARS:
+        score += 4
+    if section:
+        score += 2
+    score += in_body / max(1, len(clauses))
+    score += min(1.0, occurrences / (1 + math.log(1 + len(norm))) / 4)
+    return score
+
+
+def _window(positions: list[list[int]]) -> int:
+    """The smallest span of text holding one position of each list."""
+    events = sorted((p, i) for i, ps in enumerate(positions) for p in ps)
+    need, have, best, left = len(positions), Counter(), 1 << 30, 0
+    for right, (p, i) in enumerate(events):
+        have[i] += 1
+        while len(have) == need:
+            best = min(best, p - events[left][0])
+            li = events[left][1]
+            have[li] -= 1
+            if not have[li]:
+                del have[li]
+            left += 1
+    return best
 
 
 _searchers: dict[Path, Searcher] = {}
@@ -442,6 +522,3 @@ def search(query: str, limit: int = 10, db_path: Path | None = None, filters: di
     if path not in _searchers:
         _searchers[path] = Searcher(path)
     return _searchers[path].search(query, limit, filters)
-
-
-__all__ = ["Searcher", "search", "build_index", "open_index", "parse_query", "QueryError", "snippet"]
