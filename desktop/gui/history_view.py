@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from desktop.rules.result import counts_text
+from desktop.service import counts_text
 from desktop.session.profiles_store import HistoryEntry
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
