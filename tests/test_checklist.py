@@ -29,8 +29,8 @@ MAX_PAGES = 12
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
-HEADING = re.compile(
-    r"^([一二三四五六七八九十]、|附录|问：)"
+HEADING = re.compile(  # a section heading is "三、需要确认…"; a wrapped clause list "二、(一)(4)；…" is not
+    r"^([一二三四五六七八九十]、(?![(（])|附录|问：)"
     r"|^(" + "|".join(GROUP_LABEL.values()) + r")（\d+）$"
     r"|（\d+ 项）$"
 )
