@@ -165,12 +165,12 @@ def test_too_many_or_duplicate_entries_are_refused(packs, data_dir, installed_v1
 def test_zip_bomb_is_refused_before_extraction(packs, data_dir, installed_v1, tmp_path, monkeypatch):
     """A database entry that expands beyond the limit is refused from its declared size; nothing
     is decompressed (the limit is lowered here so the test stays small)."""
-    monkeypatch.setattr(datapack_format, "MAX_DB_BYTES", 5_000_000)
+    monkeypatch.setattr(datapack_format, "MAX_DB_BYTES", 12_000_000)
     bomb = tmp_path / "bomb.pdpack"
     with zipfile.ZipFile(packs["p2"]) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
         zout.writestr("manifest.json", zin.read("manifest.json"))
         zout.writestr("signature.json", zin.read("signature.json"))
-        zout.writestr("policies.db", bytes(20_000_000))
+        zout.writestr("policies.db", bytes(40_000_000))
     assert bomb.stat().st_size < 200_000
     opened = []
     real_open = zipfile.ZipFile.open

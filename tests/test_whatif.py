@@ -30,8 +30,9 @@ def test_manufacturer_without_recognitions_is_told_about_zjtx(policy_data):
     assert zjtx is not None, sorted(unlocks)
     docs = {r.measure.source.document for r in zjtx.measures}
     assert any("专精特新" in d for d in docs), docs
-    for r in zjtx.measures:
-        assert r.status in ("applies", "maybe")
+    assert any(not r.measure.programme_level for r in zjtx.measures)  # money or procedures, not only directions
+    for r in zjtx.measures:  # a direction it opens is shown as a related direction, never as "you qualify"
+        assert r.status == ("related" if r.measure.programme_level else r.status) and r.status in ("applies", "maybe", "related")
 
 
 def test_highest_tier_is_not_told_to_get_it(policy_data):
