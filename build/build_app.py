@@ -48,7 +48,8 @@ def executable(bundle: Path, gui: bool = False) -> Path:
 
 def stage(db: Path, staging: Path) -> dict[str, str]:
     """Copy the database into ``staging`` and build its search index beside it."""
-    from desktop.build import read_meta, sources_hash
+    from desktop.build import sources_hash
+    from desktop.library.schema import read_meta_file as read_meta
     from desktop.library.search import build_index, index_dir_for
 
     if staging.exists():
@@ -98,7 +99,7 @@ def check_bundle(bundle: Path, meta: dict[str, str]) -> list[str]:
         if found:
             problems.append(f"unwanted in bundle: {found[0].relative_to(bundle)} (+{len(found) - 1})")
     if (inside / "policies.db").exists():
-        from desktop.build import read_meta
+        from desktop.library.schema import read_meta_file as read_meta
 
         if read_meta(inside / "policies.db").get("data_version") != meta.get("data_version"):
             problems.append("bundled policies.db is not the staged one")

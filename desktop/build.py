@@ -11,15 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
 from desktop import __version__
 from desktop.library.db import write_library
+from desktop.library.schema import write_meta
 from desktop.library.search_index import write_search_tables
-from desktop.paths import app_root, sqlite_readonly_uri
+from desktop.paths import app_root
 from desktop.rules.store import write_rules
 
 # Inputs whose change makes the database stale: the data and the code that reads it.
@@ -31,6 +31,7 @@ SOURCE_GLOBS = (
     "resources/reference/*.yaml",
     "desktop/corpus/*.py",
     "desktop/library/db.py",
+    "desktop/library/schema.py",
     "desktop/library/analyzer.py",
     "desktop/library/search_index.py",
     "desktop/library/textfold.py",
@@ -82,7 +83,8 @@ def build_database(out: Path, root: Path | None = None, build_date: str | None =
         }
         with db.conn:  # the search index lives in the database too (desktop.library.search_index)
             write_search_tables(db.conn, db.conn, meta["sources_hash"][:16])
-        db["meta"].insert_all(({"key": k, "value": v} for k, v in meta.items()), pk="key", replace=True)
+        with db.conn:
+            write_meta(db.conn, meta)
         db.conn.execute("VACUUM")
         db.conn.close()
         os.replace(tmp, out)
@@ -91,11 +93,3 @@ def build_database(out: Path, root: Path | None = None, build_date: str | None =
             tmp.unlink()
         raise
     return meta
-
-
-def read_meta(path: Path) -> dict[str, str]:
-    conn = sqlite3.connect(sqlite_readonly_uri(path), uri=True)
-    try:
-        return dict(conn.execute("SELECT key, value FROM meta"))
-    finally:
-        conn.close()

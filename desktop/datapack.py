@@ -22,7 +22,8 @@ from desktop.datapack_format import (DB_NAME, MANIFEST_NAME, PACK_SUFFIX, Manife
                                      plain_text, read_manifest)
 from desktop.datapack_install import (ImportResult, current_data_version, import_pack, installed_manifest,
                                       restore_bundled, trusted_installed_version, verify_pack)
-from desktop.paths import bundled_db_path, installed_db_path, parse_data_version, read_data_version
+from desktop.library.schema import read_data_version
+from desktop.paths import bundled_db_path, installed_db_path, parse_data_version
 
 __all__ = [
     "DB_NAME", "MANIFEST_NAME", "PACK_SUFFIX", "ImportResult", "Manifest", "PackError", "build_pack",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import json
-import sqlite3
 import tempfile
 import zipfile
 from contextlib import contextmanager
@@ -20,25 +19,10 @@ from desktop.atomic import atomic_target
 from desktop.datapack_format import (DB_NAME, MANIFEST_NAME, Manifest, PackError, extract_verified, read_manifest,
                                      sha256_file)
 from desktop.datapack_signing import SIGNATURE_NAME, SigningError, load_private_key, sign_manifest
-from desktop.paths import parse_data_version, sqlite_readonly_uri
+from desktop.library.schema import measure_summaries, read_meta
+from desktop.paths import parse_data_version
 
 # --------------------------------------------------------------------------- changelog
-
-
-def _read_measures(db: Path) -> dict[str, dict[str, Any]]:
-    conn = sqlite3.connect(sqlite_readonly_uri(db), uri=True)
-    try:
-        rows = conn.execute("SELECT id, title, valid_to, record FROM measures").fetchall()
-    finally:
-        conn.close()
-    out = {}
-    for mid, title, valid_to, record in rows:
-        try:
-            rec = json.loads(record) if record else {}
-        except ValueError:
-            rec = {"_raw": record}
-        out[mid] = {"title": title, "valid_to": valid_to, "record": rec}
-    return out
 
 
 def _day(text: str | None) -> str | None:
@@ -52,8 +36,8 @@ def measure_changes(new_db: Path, old_db: Path | None, build_date: str, old_buil
     and had not yet passed on the previous build date (with no previous pack: all that have
     passed).
     """
-    new = _read_measures(new_db)
-    old = _read_measures(old_db) if old_db is not None else {}
+    new = measure_summaries(new_db)
+    old = measure_summaries(old_db) if old_db is not None else {}
     today = _day(build_date) or dt.date.today().isoformat()
     before = _day(old_build_date) if old_db is not None else None
 
@@ -93,7 +77,7 @@ def _read_meta(db: Path) -> dict[str, str]:
     except LibraryError as exc:
         raise PackError(str(exc)) from None
     try:
-        return dict(conn.execute("SELECT key, value FROM meta"))
+        return read_meta(conn)
     finally:
         conn.close()
 

@@ -24,7 +24,8 @@ from desktop.atomic import WriteError, atomic_target, write_bytes_atomic
 from desktop.datapack_format import (DB_NAME, Manifest,
                                      PackError, extract_verified, read_manifest)
 from desktop.datapack_trust import _record_paths, trusted_installed_version
-from desktop.paths import bundled_db_path, installed_db_path, parse_data_version, read_data_version
+from desktop.library.schema import read_data_version, read_meta
+from desktop.paths import bundled_db_path, installed_db_path, parse_data_version
 
 
 @dataclass
@@ -60,7 +61,7 @@ def _check_database(db: Path, manifest: Manifest) -> None:
         raise PackError("数据包中的数据库无法打开或不完整，未导入。未做任何更改。") from None
     try:
         check_integrity(conn)
-        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        meta = read_meta(conn)
         check_meta(meta, manifest.data_version)
     except ProbeError as exc:
         raise PackError(f"{exc}未做任何更改。") from None

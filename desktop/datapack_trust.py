@@ -11,7 +11,8 @@ from pathlib import Path
 from desktop.datapack_format import MANIFEST_NAME, MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, Manifest, PackError, sha256_file
 from desktop.datapack_signing import SIGNATURE_NAME, SigningError, verify_manifest
 from desktop import paths  # looked up at call time, so the tests can point it at their own folders
-from desktop.paths import parse_data_version, version_key
+from desktop.library.schema import read_data_version
+from desktop.paths import parse_data_version
 
 
 def _record_paths(target: Path) -> tuple[Path, Path]:
@@ -60,3 +61,11 @@ def active_db_path() -> Path:
     if bundled_version is None or installed_version > bundled_version:
         return installed
     return bundled
+
+
+def version_key(path: Path) -> tuple[int, ...] | None:
+    """The data version of the database at ``path`` as numbers, or None if it has none."""
+    try:
+        return parse_data_version(read_data_version(path))
+    except ValueError:
+        return None

@@ -93,7 +93,7 @@ def record_match(report, profile_path: Path, unlocks, officer: str | None, quest
 
 
 def _current_data_version(args) -> str | None:
-    from desktop.paths import read_data_version
+    from desktop.library.schema import read_data_version
     from desktop.service import active_db_path
 
     return read_data_version(Path(args.db) if getattr(args, "db", None) else active_db_path())

@@ -8,7 +8,6 @@ caches go to the platform's user-data folders (platformdirs).
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -63,27 +62,3 @@ def parse_data_version(text: object) -> tuple[int, ...]:
 def sqlite_readonly_uri(path: Path) -> str:
     """A read-only SQLite URI for ``path``, percent-encoded (a folder named "R&D #2" or "50%" works)."""
     return Path(path).resolve().as_uri() + "?mode=ro"
-
-
-def read_data_version(path: Path) -> str | None:
-    """The ``data_version`` in the meta table of ``path``, or None if it cannot be read (cheap)."""
-    try:
-        if not path.is_file():
-            return None
-        conn = sqlite3.connect(sqlite_readonly_uri(path), uri=True)
-    except (sqlite3.Error, OSError):
-        return None
-    try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-        return row[0] if row and isinstance(row[0], str) else None
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
-
-
-def version_key(path: Path) -> tuple[int, ...] | None:
-    try:
-        return parse_data_version(read_data_version(path))
-    except ValueError:
-        return None

@@ -5,7 +5,8 @@ import sqlite3
 
 import pytest
 
-from desktop.build import build_database, read_meta, sources_hash
+from desktop.build import build_database, sources_hash
+from desktop.library.schema import read_meta_file as read_meta
 from desktop.library.db import Library, LibraryError
 from desktop.service import open_data
 

@@ -23,6 +23,7 @@ from desktop import datapack, paths
 from desktop.cli import main
 from desktop.datapack import PackError, import_pack, read_manifest, verify_pack, write_pack
 from desktop.datapack_trust import active_db_path
+from desktop.library.schema import read_data_version
 from desktop.paths import parse_data_version
 from packkeys import TEST_SIGN_KEY, trust_test_key
 
@@ -440,7 +441,7 @@ def test_version_is_read_from_a_folder_with_uri_characters(tmp_path, monkeypatch
     installed.parent.mkdir(parents=True)
     trust_test_key(folder)
     sign_installed(meta_only_db(installed, "2026.2.1"), "2026.2.1")
-    assert paths.read_data_version(installed) == "2026.2.1" and active_db_path() == installed
+    assert read_data_version(installed) == "2026.2.1" and active_db_path() == installed
 
 
 def test_import_into_a_user_folder_with_uri_characters(packs, tmp_path, monkeypatch):
@@ -536,7 +537,7 @@ def test_untrusted_installed_database_is_ignored_and_does_not_block_updates(pack
     installed.parent.mkdir(parents=True)
     make_db(packs["db2"], installed, "9999.1.1")
     assert active_db_path() == paths.bundled_db_path()
-    assert datapack.current_data_version() == paths.read_data_version(db_path)
+    assert datapack.current_data_version() == read_data_version(db_path)
     assert import_pack(packs["p1"]).data_version == "2099.1.1"
     assert active_db_path() == installed
     # a trusted record does not follow a database swapped in behind it
@@ -548,7 +549,7 @@ def test_restore_bundled_from_the_command_line(packs, data_dir, capsys, db_path)
     import_pack(packs["p2"])
     assert active_db_path() == data_dir / "data" / "policies.db"
     assert main(["restore-bundled"]) == 0
-    assert paths.read_data_version(db_path) in capsys.readouterr()[0]
+    assert read_data_version(db_path) in capsys.readouterr()[0]
     assert folder_state(data_dir / "data") == {} and active_db_path() == paths.bundled_db_path()
     assert import_pack(packs["p1"]).data_version == "2099.1.1"  # an older trusted pack may follow
     assert main(["restore-bundled"]) == 0 and main(["restore-bundled"]) == 0  # idempotent

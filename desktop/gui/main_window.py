@@ -308,7 +308,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         fact = c.current
         ev = self.evaluation
         if fact is None or fact not in self.questions:
-            counts = section_counts(ev.report.results) if ev else {}  # the same numbers as the header
+            counts = ev.report.counts() if ev else {}  # the same numbers as the header (the result model)
             answered = len([k for k in c.effective_profile(self.data.engine) if k != "name"])
             self.questionnaire.show_finished(
                 summary_html(c.company, answered, len(c.skipped), counts, c.as_of.isoformat(),

@@ -17,9 +17,9 @@ import sqlite_utils
 
 from desktop.corpus.ingest import ParsedDocument, ingest_corpus
 from desktop.corpus.normalize import normalize_for_match
+from desktop.library.schema import REQUIRED_TABLES, read_meta
 from desktop.paths import sqlite_readonly_uri
 
-REQUIRED_TABLES = ("documents", "sections", "meta", "measures", "rules_data")
 
 
 class LibraryError(Exception):
@@ -164,7 +164,7 @@ class Library:
         self.conn.close()
 
     def meta(self) -> dict[str, str]:
-        return {r["key"]: r["value"] for r in self.conn.execute("SELECT key, value FROM meta")}
+        return read_meta(self.conn)
 
     def documents(self) -> list[DocumentRow]:
         if self._documents is None:

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from desktop.library import schema
 from desktop.rules.derived import SizeStandard
 from desktop.rules.engine import Engine
 from desktop.rules.facts import build_questionnaire, load_questionnaire_pages
@@ -37,38 +38,27 @@ def load_engine_from_resources(resources: Path) -> Engine:
 def write_rules(conn: sqlite3.Connection, resources: Path) -> int:
     """Store the checked rules in tables ``measures`` and ``rules_data``; return the measure count."""
     engine, files, pages = load_sources(resources)
-    conn.execute("DROP TABLE IF EXISTS measures")
-    conn.execute("DROP TABLE IF EXISTS rules_data")
-    conn.execute(
-        "CREATE TABLE measures (id TEXT PRIMARY KEY, ordinal INTEGER, kind TEXT, title TEXT, "
-        "document TEXT, doc_number TEXT, clause TEXT, quote TEXT, valid_from TEXT, valid_to TEXT, "
-        "programme_level INTEGER, record TEXT)"
-    )
-    conn.execute("CREATE TABLE rules_data (key TEXT PRIMARY KEY, value TEXT)")
-    for i, m in enumerate(engine.measures):
-        conn.execute(
-            "INSERT INTO measures VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                m.id, i, m.kind, m.title, m.source.document, m.source.doc_number, m.source.clause,
-                m.source.quote, m.valid_from, m.valid_to, int(m.programme_level),
-                json.dumps(m.to_record(), ensure_ascii=False, sort_keys=True),
-            ),
+    schema.create_rules_tables(conn)
+    schema.insert_measures(conn, (
+        (
+            m.id, i, m.kind, m.title, m.source.document, m.source.doc_number, m.source.clause,
+            m.source.quote, m.valid_from, m.valid_to, int(m.programme_level),
+            json.dumps(m.to_record(), ensure_ascii=False, sort_keys=True),
         )
+        for i, m in enumerate(engine.measures)
+    ))
     clean_pages = [{k: v for k, v in p.items()} for p in pages]
     # Not sort_keys: the order of pages, questions and choices is the questionnaire's own.
-    conn.execute("INSERT INTO rules_data VALUES (?,?)", ("questionnaire", json.dumps(clean_pages, ensure_ascii=False, default=str)))
-    conn.execute("INSERT INTO rules_data VALUES (?,?)", ("size_standard", json.dumps(engine.size_standard.to_dict(), ensure_ascii=False, sort_keys=True)))
+    schema.write_rules_data(conn, "questionnaire", json.dumps(clean_pages, ensure_ascii=False, default=str))
+    schema.write_rules_data(conn, "size_standard", json.dumps(engine.size_standard.to_dict(), ensure_ascii=False, sort_keys=True))
     return len(engine.measures)
 
 
 def load_engine_from_db(conn: sqlite3.Connection) -> Engine:
     """Rebuild the engine from a database written by :func:`write_rules`."""
-    data = dict(conn.execute("SELECT key, value FROM rules_data"))
+    data = schema.read_rules_data(conn)
     questionnaire = build_questionnaire(json.loads(data["questionnaire"]))
     standard = SizeStandard.from_dict(json.loads(data["size_standard"]))
     facts = questionnaire.facts
-    measures = [
-        measure_from_record(json.loads(rec), facts)
-        for (rec,) in conn.execute("SELECT record FROM measures ORDER BY ordinal")
-    ]
+    measures = [measure_from_record(json.loads(rec), facts) for rec in schema.measure_records(conn)]
     return Engine(measures, questionnaire, standard)
