@@ -21,6 +21,7 @@ from desktop.rules.conditions import NOT_ASKED, OP_WORDS, Test, evaluate as eval
 from desktop.rules.derived import SizeStandard, derive
 from desktop.rules.facts import Question, Questionnaire
 from desktop.rules.measures import GROUP_LABEL, KINDS, Measure
+from desktop.validity import EXPIRED, IN_FORCE, NOT_YET, window_status
 
 STATUSES = ("applies", "maybe", "related", "expired", "not_yet_in_force", "not_applicable")
 STATUS_LABELS = {
@@ -205,15 +206,15 @@ class Engine:
     @staticmethod
     def _date_status(measure: Measure, as_of: dt.date, status: str, reasons: list[str]) -> str:
         day = as_of.isoformat()
-        if measure.valid_from and day < measure.valid_from:
+        window = window_status(measure.valid_from, measure.valid_to, day)
+        if window == NOT_YET:
             reasons.append(f"评估日 {day} 早于施行日期 {measure.valid_from}（{measure.validity_note}）。")
             return "not_yet_in_force"
-        if measure.valid_to and day > measure.valid_to:
+        if window == EXPIRED:
             reasons.append(f"评估日 {day} 晚于有效期截止日 {measure.valid_to}（{measure.validity_note}），请核实是否有后续政策。")
             return "expired"
-        if measure.valid_from or measure.valid_to:
-            window = f"{measure.valid_from or '未规定'} 至 {measure.valid_to or '未规定'}"
-            reasons.append(f"评估日 {day} 在有效期内（{window}）。")
+        if window == IN_FORCE:
+            reasons.append(f"评估日 {day} 在有效期内（{measure.valid_from or '未规定'} 至 {measure.valid_to or '未规定'}）。")
         else:
             reasons.append(f"文件未规定有效期限（{measure.validity_note}）。")
         return status
