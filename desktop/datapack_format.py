@@ -94,6 +94,8 @@ class Manifest:
         if not isinstance(size, int) or isinstance(size, bool) or not 0 < size <= MAX_DB_BYTES:
             raise bad
         version = data.get("data_version")
+        if not isinstance(version, str):
+            raise bad
         try:
             parse_data_version(version)
         except ValueError:
@@ -101,8 +103,9 @@ class Manifest:
         text = {k: data.get(k) for k in ("build_date", "sources_hash", "app_version", "created")}
         if not all(isinstance(v, str) or v is None for v in text.values()):
             raise bad
-        counts = data.get("counts") if isinstance(data.get("counts"), dict) else {}
-        changelog = data.get("changelog") if isinstance(data.get("changelog"), dict) else {}
+        raw_counts, raw_changelog = data.get("counts"), data.get("changelog")
+        counts: dict[str, Any] = raw_counts if isinstance(raw_counts, dict) else {}
+        changelog: dict[str, Any] = raw_changelog if isinstance(raw_changelog, dict) else {}
         return cls(
             data_version=version, build_date=text["build_date"] or "", sources_hash=text["sources_hash"] or "",
             sha256=sha, size=size, app_version=text["app_version"] or "",

@@ -99,6 +99,7 @@ def current_data_version(target: Path | None = None) -> str | None:
             key = parse_data_version(version)
         except ValueError:
             continue
+        assert version is not None  # parse_data_version refuses None
         if best is None or key > best[0]:
             best = (key, version)
     return best[1] if best else None

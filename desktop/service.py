@@ -6,7 +6,7 @@ Nothing here imports Qt, so the command line, the tests and the GUI go through t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -40,8 +40,8 @@ class MatchReport:
     profile: dict[str, Any]
     results: list[MeasureResult]
     meta: dict[str, str]
-    derived: dict[str, Any] = field(default_factory=dict)
-    model: ResultModel | None = None  # sections, ranking and counts: what every face shows
+    derived: dict[str, Any]  # facts computed from the answers (size class …)
+    model: ResultModel  # sections, ranking and counts: what every face shows
 
     def by_status(self, status: str) -> list[MeasureResult]:
         return [r for r in self.results if r.status == status]

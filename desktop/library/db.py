@@ -77,14 +77,15 @@ def write_library(db: sqlite_utils.Database, corpus_dir: Path) -> dict[str, int]
     for table in ("sections", "documents"):
         if db[table].exists():
             db[table].drop()
-    db["documents"].insert_all((_document_record(i, pd) for i, pd in enumerate(parsed)), pk="id")
-    db["sections"].insert_all(
+    documents, sections = db.table("documents"), db.table("sections")
+    documents.insert_all((_document_record(i, pd) for i, pd in enumerate(parsed)), pk="id")
+    sections.insert_all(
         (_section_record(pd, s) for pd in parsed for s in pd.sections),
         pk="id",
         foreign_keys=[("doc_id", "documents", "id")],
     )
-    db["sections"].create_index(["doc_id", "ordinal"])
-    db["documents"].create_index(["doc_number"])
+    sections.create_index(["doc_id", "ordinal"])
+    documents.create_index(["doc_number"])
     return {"documents": len(parsed), "sections": sum(len(pd.sections) for pd in parsed)}
 
 

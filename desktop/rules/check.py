@@ -104,18 +104,18 @@ def check_files(files: list[Path], resources: Path, situations_dir: Path, say=pr
     engine = Engine([m for mf in all_files.values() for m in mf.measures], questionnaire, standard)
     cache: dict[str, list[str]] = {}
     for path in files:
-        mf = all_files.get(path.resolve())
-        if mf is None:
+        found = all_files.get(path.resolve())
+        if found is None:
             if path.resolve().parent != (resources / "measures").resolve():
                 say(f"ERROR {path}: not a measure file of {resources / 'measures'}")
                 failures += 1
             continue
-        problems = check_quotes(mf, resources / "corpus", cache)
-        problems += check_coverage(mf, engine, situations_dir / f"{path.stem}.yaml")
+        problems = check_quotes(found, resources / "corpus", cache)
+        problems += check_coverage(found, engine, situations_dir / f"{path.stem}.yaml")
         for p in problems:
             say(f"ERROR {path.name}: {p}")
         failures += len(problems)
-        say(f"{path.name}: {len(mf.measures)} measures, {len(problems)} problems")
+        say(f"{path.name}: {len(found.measures)} measures, {len(problems)} problems")
     return failures
 
 

@@ -128,12 +128,15 @@ def _date(value: Any, where: str) -> str | None:
     raise MeasureError(f"{where}: dates are YYYY-MM-DD or null, got {value!r}")
 
 
-def _text(value: Any, where: str, *, optional: bool = False) -> str | None:
-    if value is None and optional:
-        return None
+def _text(value: Any, where: str) -> str:
+    """Required text (numbers read as text); anything else is the file's error."""
     if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value).strip() == "":
         raise MeasureError(f"{where}: expected text, got {value!r}")
     return str(value).strip()
+
+
+def _optional_text(value: Any, where: str) -> str | None:
+    return None if value is None else _text(value, where)
 
 
 def parse_document(raw: Any, where: str) -> DocumentRef:
@@ -150,7 +153,7 @@ def parse_document(raw: Any, where: str) -> DocumentRef:
         raise MeasureError(f"{where}: document.defaults may only set {', '.join(DEFAULTABLE)}")
     return DocumentRef(
         title=_text(raw.get("title"), f"{where}: document.title"),
-        doc_number=_text(raw.get("doc_number"), f"{where}: document.doc_number", optional=True),
+        doc_number=_optional_text(raw.get("doc_number"), f"{where}: document.doc_number"),
         source_file=_text(raw.get("source_file"), f"{where}: document.source_file"),
         lines=tuple(lines) if lines else None,
         issuers=tuple(str(i) for i in issuers),
@@ -211,13 +214,13 @@ def parse_measure(raw: Any, doc: DocumentRef, facts: Mapping[str, FactInfo], fil
         title=_text(raw["title"], f"{where}: title"),
         summary=_text(raw["summary"], f"{where}: summary"),
         programme_level=programme,
-        benefit=_text(raw.get("benefit"), f"{where}: benefit", optional=True),
-        requirement=_text(raw.get("requirement"), f"{where}: requirement", optional=True),
+        benefit=_optional_text(raw.get("benefit"), f"{where}: benefit"),
+        requirement=_optional_text(raw.get("requirement"), f"{where}: requirement"),
         amounts=tuple(str(a) for a in amounts),
         when=when,
         procedure=_text(raw.get("procedure") or NOT_STATED, f"{where}: procedure"),
         department=_text(raw.get("department") or NOT_STATED, f"{where}: department"),
-        deadline=_text(raw.get("deadline"), f"{where}: deadline", optional=True),
+        deadline=_optional_text(raw.get("deadline"), f"{where}: deadline"),
         valid_from=valid_from,
         valid_to=valid_to,
         validity_note=note,

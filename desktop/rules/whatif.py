@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from desktop.rules.conditions import Test, evaluate as evaluate_condition
 from desktop.rules.engine import STATUS_LABELS, Engine, MeasureResult
@@ -90,7 +90,7 @@ class Unlock:
         }
 
 
-def candidate_values(question: Question, current: Any, thresholds: list[float] = ()) -> list[Any]:
+def candidate_values(question: Question, current: Any, thresholds: Sequence[float] = ()) -> list[Any]:
     """The values a company could move this fact to from ``current`` (before ``requires``)."""
     spec = question.actionable
     if not spec or current is None:

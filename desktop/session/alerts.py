@@ -178,7 +178,7 @@ def compare_databases(old_db: Path, new_db: Path, paths: Iterable[Path], as_of: 
                     alert.gained.append(_note(r, before=prev_status))
                 elif prev_status in ACTIVE and r.status == "expired" and not r.measure.programme_level:
                     alert.expired.append(_note(r, before=prev_status))
-                elif prev_status in ACTIVE and r.status not in ACTIVE and not prev.measure.programme_level:
+                elif prev is not None and prev.status in ACTIVE and r.status not in ACTIVE and not prev.measure.programme_level:
                     alert.lost.append(_note(r, before=prev_status))
             for mid, prev in was.items():
                 if mid not in now and prev.status in ACTIVE and not prev.measure.programme_level:

@@ -328,7 +328,8 @@ class RecordStore:
         for item in data if isinstance(data, list) else []:
             if not isinstance(item, dict) or not isinstance(item.get("when"), str):
                 continue
-            counts = item.get("counts") if isinstance(item.get("counts"), dict) else {}
+            raw_counts = item.get("counts")
+            counts: dict[str, Any] = raw_counts if isinstance(raw_counts, dict) else {}
             entries.append(Consultation(
                 recorded_at=item["when"], company=str(item.get("company") or NO_NAME),
                 profile_path=item.get("path") if isinstance(item.get("path"), str) else None,
@@ -377,7 +378,7 @@ class RecordStore:
         def work(conn: sqlite3.Connection) -> int:
             cur = conn.execute("INSERT INTO data_changes (recorded_at, from_version, to_version, report) VALUES (?,?,?,?)",
                                (now_text(), from_version, to_version, json.dumps(report, ensure_ascii=False)))
-            return int(cur.lastrowid)
+            return int(cur.lastrowid or 0)
 
         return self._run(work, write=True)
 
@@ -495,7 +496,7 @@ def _insert(conn: sqlite3.Connection, c: Consultation) -> int:
     cur = conn.execute(f"INSERT INTO consultations ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
                        c.row())
     _count(conn, c.recorded_at[:10], counted_items(c), +1)
-    return int(cur.lastrowid)
+    return int(cur.lastrowid or 0)
 
 
 def counted_items(c: Consultation) -> list[tuple[str, str]]:
@@ -596,7 +597,8 @@ def consultation_from_report(report, *, company: str | None = None, profile_path
     maybe = [r.id for r in report.results if r.status == "maybe" and not r.measure.programme_level]
     whatif = [{"fact": u.fact, "value": u.value, "label": u.label, "measures": [r.id for r in u.measures]}
               for u in (unlocks or [])]
-    industries = profile.get("industries") if isinstance(profile.get("industries"), list) else []
+    raw_industries = profile.get("industries")
+    industries: list[Any] = raw_industries if isinstance(raw_industries, list) else []
     size = report.derived.get("enterprise_size") if isinstance(report.derived, dict) else None
     size = size or profile.get("enterprise_size")
     record = Consultation(
