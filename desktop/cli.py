@@ -180,13 +180,17 @@ def cmd_questions(args) -> int:
         print(f"还需询问约 {state.remaining} 题（已回答或标为不确定 {state.asked} 题），最重要的在前：")
     for i, q in enumerate(state.next, 1):
         print(f"{i}. {q.question.text}（{q.question.fact}）：影响 {q.measure_count} 条政策")
-    confirm = [q for q in state.to_confirm if q.value > 0]
-    if confirm:
-        print("\n留待确认（不影响资金、处罚或期限类事项的判断）：")
-        for q in confirm if args.all else confirm[:10]:
-            print(f"- {q.question.text}（{q.question.fact}）")
-        if not args.all and len(confirm) > 10:
-            print(f"- ……等共 {len(confirm)} 项（--all 列出全部）")
+    # Questions past the interview's budget still matter; the rest touch only directions or minor items.
+    over_budget = [q for q in state.to_confirm if q.worth_asking]
+    minor = [q for q in state.to_confirm if q.value > 0 and not q.worth_asking]
+    for title, group in (("\n超出本次问询题数、仍值得确认的问题：", over_budget),
+                         ("\n留待确认（不影响资金、处罚或期限类事项的判断）：", minor)):
+        if group:
+            print(title)
+            for q in group if args.all else group[:10]:
+                print(f"- {q.question.text}（{q.question.fact}）")
+            if not args.all and len(group) > 10:
+                print(f"- ……等共 {len(group)} 项（--all 列出全部）")
     return 0
 
 
