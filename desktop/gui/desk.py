@@ -173,8 +173,12 @@ class DeskWorkflow:
         return self._last_folder() / f"{stem}_{self.as_of.isoformat()}{suffix}"
 
     def print_preview(self) -> None:
-        dialog = export.open_print_preview(self, self.evaluation.report, self._officer(), self.evaluation.unlocks)
-        dialog.exec()
+        # Kept until the next preview: the dialog and its printer must outlive exec() and the
+        # deferred deletion of the dialog.
+        self._preview = export.open_print_preview(self, self.evaluation.report, self._officer(),
+                                                  self.evaluation.unlocks)
+        self._preview.exec()
+        self._preview.deleteLater()
 
     def export_pdf(self, path: Path | None = None) -> bool:
         if export.checklist_writer() is None:
