@@ -143,6 +143,8 @@ def set_editor(qtbot, editor, question, value) -> None:
         for v in value:
             click_option(qtbot, editor.button_for(v))
             assert editor.button_for(v).isChecked()
+        if not value:  # "none of these" is ticked, never assumed
+            click_option(qtbot, editor.none_button)
     elif kind in ("int", "number", "string"):
         editor.edit.clear()
         type_text(qtbot, editor.edit, str(value))
