@@ -11,11 +11,12 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from desktop.gui import export
+from desktop.session.as_of import as_of_problem
 from desktop.session.consultation import Consultation
 from desktop.session.profiles_store import StoreError, safe_file_stem
 from desktop.rules.facts import ProfileError
@@ -44,9 +45,7 @@ class DeskWorkflow:
 
     def _reset(self, consultation: Consultation) -> None:
         self.consultation = consultation
-        self.date_edit.blockSignals(True)
-        self.date_edit.setDate(QDate(consultation.as_of.year, consultation.as_of.month, consultation.as_of.day))
-        self.date_edit.blockSignals(False)
+        self.as_of_edit.show_date(consultation.as_of)
         self.questionnaire.set_company_name(consultation.company)
         self.refresh()
         consultation.start(self.evaluation, self.questions, self.data.engine)
@@ -90,14 +89,19 @@ class DeskWorkflow:
             QMessageBox.warning(self, "无法打开档案", f"文件 {path.name} 不是可用的企业档案：\n{exc}\n\n当前咨询没有改变。")
             return False
         self._remember_folder(path)
+        as_of, note = loaded.as_of or dt.date.today(), ""
+        problem = as_of_problem(as_of, self.as_of_edit.earliest)
+        if problem:
+            QMessageBox.warning(self, "档案中的评估日期不可用", f"{problem}\n\n档案已打开，评估日期改用今天。")
+            as_of = dt.date.today()
         order = {q.fact: i for i, q in enumerate(self.data.questionnaire.questions)}
         trail = sorted((f for f in list(loaded.profile) + loaded.skipped if f != "name" and f in order), key=order.get)
         c = Consultation(answers=dict(loaded.profile), skipped=list(loaded.skipped), trail=trail, pos=len(trail),
-                         as_of=loaded.as_of or dt.date.today(), path=path.resolve(), dirty=False)
+                         as_of=as_of, path=path.resolve(), dirty=bool(problem))
         self._reset(c)
         c.forward(self.evaluation, self.questions, self.data.engine)
         self._show_current()
-        note = f"（评估日期按档案恢复为 {loaded.as_of.isoformat()}）" if loaded.as_of else ""
+        note = f"（评估日期按档案恢复为 {loaded.as_of.isoformat()}）" if loaded.as_of and not problem else ""
         self.statusBar().showMessage(f"已打开 {path.name}{note}", 6000)
         return True
 

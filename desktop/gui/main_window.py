@@ -13,10 +13,10 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QDateEdit,
+    QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QStyle,
     QTabWidget,
     QToolBar,
-    QToolButton,
 )
 
 from desktop.gui.answer_editors import format_answer
+from desktop.gui.as_of_edit import AsOfEdit
+from desktop.session.as_of import earliest_date
 from desktop.session.citations import CitationIndex
 from desktop.session.consultation import Consultation, Evaluation
 from desktop.gui.desk import APP_TITLE, DeskWorkflow
@@ -172,7 +173,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.act_about = self._action("关于惠企政策通(&A)…", self.about)
         self.act_import_pack = self._action("导入政策数据包(&I)…", self.import_data_pack, None, None,
                                             "安装新版本的政策数据（.pdpack），校验后替换，旧数据在完成前保持可用")
-        self.act_today = self._action("今天", self.set_today, None, None, "把评估日期设为今天")
+        self.act_today = self._action("评估日期设为今天", self.set_today, None, None, "把评估日期设为今天")
 
         file_menu = self.menuBar().addMenu("文件(&F)")
         for a in (self.act_new, self.act_open, self.act_save, self.act_save_as, self.act_duplicate):
@@ -195,6 +196,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         view_menu.addAction(self._action("最近咨询", lambda: self.left_tabs.setCurrentIndex(self.HISTORY), "Ctrl+Shift+3"))
         view_menu.addSeparator()
         view_menu.addAction(self.act_find)
+        view_menu.addAction(self.act_today)
         view_menu.addAction(self.act_back)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(self.act_import_pack)
@@ -210,21 +212,10 @@ class MainWindow(DeskWorkflow, QMainWindow):
         bar.addSeparator()
         bar.addAction(self.act_pdf)
         bar.addAction(self.act_find)
-        bar.addSeparator()
-        label = QLabel(" 评估日期(&T)：")
-        self.date_edit = QDateEdit(QDate.currentDate())
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setMinimumDate(QDate(2000, 1, 1))
-        self.date_edit.setMaximumDate(QDate(2100, 12, 31))
-        self.date_edit.setToolTip("按这一天判断政策是否有效；打印和导出的清单上也写明这一天")
-        self.date_edit.setAccessibleName("评估日期")
-        label.setBuddy(self.date_edit)
-        bar.addWidget(label)
-        bar.addWidget(self.date_edit)
-        today = QToolButton()
-        today.setDefaultAction(self.act_today)
-        bar.addWidget(today)
+        # The evaluation date sits in the menu bar's corner: always visible, never in an overflow.
+        self.as_of_edit = AsOfEdit(earliest_date(d.issue_date for d in self.data.library.documents()))
+        self.date_edit = self.as_of_edit.edit
+        self.menuBar().setCornerWidget(self.as_of_edit, Qt.Corner.TopRightCorner)
         self.addToolBar(bar)
 
     def _build_status_bar(self) -> None:
@@ -258,7 +249,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.search_view.hit_opened.connect(self.open_hit)
         self.search_view.status_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
         self.right_tabs.currentChanged.connect(self._tab_changed)
-        self.date_edit.dateChanged.connect(self._date_changed)
+        self.as_of_edit.chosen.connect(self._date_changed)
 
     # ================================================================== evaluation
 
@@ -387,20 +378,22 @@ class MainWindow(DeskWorkflow, QMainWindow):
             self.results_view.set_results(ev.report.results, self.data.questionnaire,
                                           self.as_of.isoformat(), self.consultation.company)
 
-    def _date_changed(self, qdate: QDate) -> None:
-        day = dt.date(qdate.year(), qdate.month(), qdate.day())
+    def _date_changed(self, day: dt.date) -> None:
         if day == self.consultation.as_of:
             return
+        typing = self.as_of_edit.isAncestorOf(QApplication.focusWidget())
         self.consultation.as_of = day
         self.refresh()
         if self.questionnaire.finished:
             self.consultation.pos = len(self.consultation.trail) - 1
             self.consultation.forward(self.evaluation, self.questions, self.data.engine)
         self._show_current()
+        if typing:  # the questionnaire takes the focus when it shows a question; give it back
+            self.date_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.statusBar().showMessage(f"评估日期改为 {day.isoformat()}，结果已更新。", 4000)
 
     def set_as_of(self, day: dt.date) -> None:
-        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self.as_of_edit.set_date(day)
 
     def set_today(self) -> None:
         self.set_as_of(dt.date.today())
