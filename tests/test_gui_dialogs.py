@@ -7,6 +7,8 @@ event loop exactly as they do for a person at the desk. A timer finds the modal 
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +20,8 @@ from test_gui_support import (  # noqa: F401
 )
 
 _ROOT = Path(__file__).resolve().parent.parent
+SHOTS = _ROOT / os.environ.get("POLICY_DESK_SCREENSHOTS", "artifacts/screenshots")
+LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass
@@ -102,3 +106,75 @@ def test_print_preview_opens_for_real_and_prints_to_pdf(qtbot, window, tmp_path,
     dialog.findChild(QPrintPreviewWidget).print_()
     dialog.deleteLater()
     assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size > 5_000
+
+
+def _english(text: str) -> bool:
+    """Latin letters left once mnemonics (保存(&S)) and file patterns (*.json, PDF) are removed."""
+    text = re.sub(r"\(&\w\)|&", "", text)
+    text = re.sub(r"\*\.\w+|\b(PDF|JSON|ics)\b", "", text)
+    return bool(LATIN.search(text))
+
+
+def test_every_dialog_the_menus_reach_opens_and_speaks_chinese(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QMenu
+
+    _real_message_boxes(monkeypatch)
+    drive(qtbot, window, CATERING, max_steps=2)
+    menus = [m for m in window.menuBar().findChildren(QMenu) if m.title().startswith(("文件", "帮助"))]
+    actions = [a for m in menus for a in m.actions() if not a.isSeparator()]
+    opened: dict[str, list[Seen]] = {}
+    with DialogCloser() as closer:
+        for action in actions:
+            for dirty in (True, False):
+                if action is window.act_quit and not dirty:
+                    continue  # 退出 with nothing unsaved really closes the window
+                window.consultation.dirty = dirty
+                before = len(closer.seen)
+                action.trigger()  # every dialog is modal: this returns once the timer closed it
+                QApplication.processEvents()
+                opened.setdefault(action.text(), []).extend(closer.seen[before:])
+    assert window.isVisible(), "closing every dialog with Esc/取消 leaves the window open"
+    kinds = {text: {s.kind for s in seen} for text, seen in opened.items()}
+    prompt = {"QMessageBox"}
+    assert kinds[window.act_new.text()] == prompt
+    for action in (window.act_open, window.act_import_pack):
+        assert kinds[action.text()] == prompt | {"QFileDialog"}, action.text()
+    for action in (window.act_save, window.act_save_as, window.act_pdf, window.act_ics):
+        assert "QFileDialog" in kinds[action.text()], action.text()
+    assert kinds[window.act_preview.text()] == {"PrintPreview"}
+    assert kinds[window.act_officer.text()] == {"QInputDialog"}
+    assert kinds[window.act_about.text()] == {"QMessageBox"}
+    assert kinds[window.act_quit.text()] == prompt
+    every = [s for seen in opened.values() for s in seen]
+    assert len(every) >= 14
+    for seen in every:
+        assert seen.buttons, seen
+        english = [b for b in seen.buttons + [seen.title] if _english(b)]
+        assert not english, f"{seen.kind} {seen.title}: {english}"
+
+
+def test_unsaved_changes_prompt_and_file_dialog_in_chinese(qtbot, window, monkeypatch):
+    """The two dialogs of issue 14, point 5, with their pictures for docs/screenshots."""
+    from PySide6.QtWidgets import QLabel
+
+    _real_message_boxes(monkeypatch)
+    drive(qtbot, window, CATERING, max_steps=2)
+    labels: list[str] = []
+
+    def inspect(widget, seen) -> None:
+        labels.extend(label.text() for label in widget.findChildren(QLabel) if label.isVisible())
+        if hasattr(widget, "directory"):
+            seen.extra["folder"] = Path(widget.directory().absolutePath())
+
+    with DialogCloser(SHOTS) as closer:
+        closer.inspect = inspect
+        assert window.new_consultation() is False  # the prompt, closed with Esc = 取消
+        window.consultation.dirty = False
+        window.act_save_as.trigger()
+    prompt, files = closer.seen
+    assert prompt.kind == "QMessageBox" and sorted(prompt.buttons) == sorted(["保存", "不保存", "取消"])
+    assert files.kind == "QFileDialog" and "保存(&S)" in files.buttons and "取消" in files.buttons
+    assert {"查找范围(&L)：", "文件名(&N)：", "文件类型(&T)："} <= set(labels)
+    assert files.extra["folder"] == window.store.profiles_dir.resolve(), "saving starts in the profiles folder"
+    prompt.picture.replace(SHOTS / "dialog_unsaved_changes.png")
+    files.picture.replace(SHOTS / "dialog_save_profile.png")

@@ -60,8 +60,10 @@ def messages(monkeypatch) -> Messages:
 def gui_app(qapp):
     """The test QApplication with the bundled CJK font installed, as the real start does."""
     from desktop.gui.fonts import install_application_font
+    from desktop.gui.translations import install_chinese
 
     install_application_font(qapp)
+    install_chinese(qapp)
     qapp.setStyle("Fusion")
     return qapp
 

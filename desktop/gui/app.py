@@ -58,6 +58,9 @@ def application(argv: list[str] | None = None) -> QApplication:
     from desktop.gui.fonts import install_application_font
 
     install_application_font(app)
+    from desktop.gui.translations import install_chinese
+
+    install_chinese(app)  # Qt's own buttons and dialogs (保存 / 不保存 / 取消, the file dialog) in Chinese
     app.setApplicationDisplayName("惠企政策通")
     return app  # type: ignore[return-value]
 

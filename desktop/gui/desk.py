@@ -62,14 +62,15 @@ class DeskWorkflow:
         return True
 
     def _last_folder(self) -> Path:
-        folder = Path(str(self.settings.value("last_folder", "") or ""))
-        if str(folder) and folder.is_dir():
-            return folder
+        remembered = str(self.settings.value("last_folder", "") or "")
+        # An empty setting is not "." (the program's folder): only a real, absolute folder counts.
+        if remembered and Path(remembered).is_absolute() and Path(remembered).is_dir():
+            return Path(remembered)
         self.store.profiles_dir.mkdir(parents=True, exist_ok=True)
         return self.store.profiles_dir
 
     def _remember_folder(self, path: Path) -> None:
-        self.settings.setValue("last_folder", str(path.parent))
+        self.settings.setValue("last_folder", str(path.resolve().parent))
 
     def open_profile_dialog(self) -> bool:
         if not self._confirm_discard():
