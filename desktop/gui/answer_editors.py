@@ -60,9 +60,6 @@ class AnswerEditor(QWidget):
         return []
 
 
-WRAP_AFTER = 18  # option labels longer than this wrap onto several lines
-
-
 class _ClickLabel(QLabel):
     """The wrapping text of an option: clicking it clicks the option."""
 
@@ -71,6 +68,7 @@ class _ClickLabel(QLabel):
         self.button = button
         self.setWordWrap(True)
         self.setBuddy(button)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # beside its box
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     def mouseReleaseEvent(self, event) -> None:
@@ -80,7 +78,7 @@ class _ClickLabel(QLabel):
 
 
 class _WrappedOption(QWidget):
-    """A radio button / check box followed by a label that wraps (long option texts)."""
+    """A radio button / check box followed by a label that wraps."""
 
     def __init__(self, button: QAbstractButton, text: str):
         super().__init__()
@@ -134,13 +132,12 @@ class _OptionsEditor(AnswerEditor):
         self._buttons: list[QAbstractButton] = []
         self._cells: list[QWidget] = []
         for i, (_value, label) in enumerate(options):
-            long = len(label) > WRAP_AFTER
-            text = "" if long else label
-            button: QAbstractButton = QRadioButton(text) if self.exclusive else QCheckBox(text)
+            # Every label wraps (a short one just fits on its line): a narrow window never clips it.
+            button: QAbstractButton = QRadioButton() if self.exclusive else QCheckBox()
             button.setAccessibleName(label)
             self.group.addButton(button, i)
             self._buttons.append(button)
-            cell: QWidget = _WrappedOption(button, label) if long else button
+            cell: QWidget = _WrappedOption(button, label)
             cell.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
             self._cells.append(cell)
             grid.addWidget(cell, i % rows, i // rows)  # fill down the columns, like a list

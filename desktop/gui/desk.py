@@ -207,8 +207,12 @@ class DeskWorkflow:
         choice = QMessageBox.question(self, "清单已生成", f"已生成 {path.name}（评估日期 {self.as_of.isoformat()}）。\n现在打开吗？",
                                       QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
                                       QMessageBox.StandardButton.Open)
-        if choice == QMessageBox.StandardButton.Open:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        if choice == QMessageBox.StandardButton.Open and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            # No program for PDF files on this PC (or it refused): say so, and where the file is.
+            QMessageBox.information(
+                self, "无法打开清单",
+                f"这台电脑上没有可以打开 PDF 文件的程序。\n\n清单已保存在：\n{path}\n\n"
+                "可以把它复制到其他电脑打印，或安装 PDF 阅读器后再打开。")
 
     def _pdf_failed(self, message: str) -> None:
         self._set_busy(False, "清单生成失败。")

@@ -133,6 +133,8 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([470, 896])
         self.splitter.setChildrenCollapsible(False)
+        # Narrow margins around the questionnaire: with the views' minimum widths the window fits 1024 px.
+        self.questionnaire.layout().setContentsMargins(6, 8, 6, 6)
         self.setCentralWidget(self.splitter)
 
     def _action(self, text: str, slot, shortcut: Any = None, icon: QStyle.StandardPixmap | None = None,
@@ -250,6 +252,16 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.search_view.status_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
         self.right_tabs.currentChanged.connect(self._tab_changed)
         self.as_of_edit.chosen.connect(self._date_changed)
+
+    COMPACT_WIDTH = 1280  # below this the results list sits above its detail, so titles stay readable
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        compact = self.width() < self.COMPACT_WIDTH
+        splitter = getattr(self.results_view, "splitter", None)
+        wanted = Qt.Orientation.Vertical if compact else Qt.Orientation.Horizontal
+        if splitter is not None and splitter.orientation() != wanted:
+            splitter.setOrientation(wanted)
 
     # ================================================================== evaluation
 
@@ -465,8 +477,9 @@ class MainWindow(DeskWorkflow, QMainWindow):
         geometry = self.settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1366, 768)
+        else:  # first start: 1366×768, or the whole screen when it is smaller (1024×768 office PCs)
+            screen = self.screen().availableGeometry() if self.screen() else None
+            self.resize(min(1366, screen.width()) if screen else 1366, min(768, screen.height()) if screen else 768)
         state = self.settings.value("window_state")
         if state is not None:
             self.restoreState(state)
