@@ -145,17 +145,6 @@ def test_duplicate_starts_an_unsaved_copy(qtbot, window, tmp_path):
     assert window.questionnaire.name_edit.text() == c.company
 
 
-def test_missing_and_corrupt_database_give_a_clear_dialog(gui_app, tmp_path, messages):
-    from desktop.gui.app import run
-
-    assert run(db_path=tmp_path / "none.db") == 2
-    assert "找不到政策数据库" in messages.texts("critical")[-1]
-    broken = tmp_path / "broken.db"
-    broken.write_bytes(b"this is not sqlite" * 100)
-    assert run(db_path=broken) == 2
-    assert "损坏" in messages.texts("critical")[-1]
-
-
 def test_smoke_start_used_by_packaging(db_path, tmp_path, searcher):
     import os
 
