@@ -1,9 +1,11 @@
 """The main window: questionnaire on the left, results / timeline / what-if / reader / search on the right.
 
-The window owns the consultation (desktop.session.consultation) and re-evaluates it after every
-answer, skip, date change or opened profile; each view only shows what it is given and reports
-what the person did. Desk workflow (new / open / save / duplicate, recent consultations, the
-unsaved-changes prompt), printing and exporting, settings and the About box live here too.
+The window lays out the views, evaluates the consultation after every answer, skip, date change
+or opened profile, and routes between views; each view only shows what it is given and reports
+what the person did. Three controllers own the rest and talk to the window through signals:
+DeskController (desk.py: the consultation as a document, prompts, history), ExportController
+(export_controller.py: print preview, PDF, calendar, officer name) and DataPackController
+(datapack_controller.py: importing a data pack).
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ from desktop.gui.as_of_edit import AsOfEdit
 from desktop.session.as_of import earliest_date
 from desktop.session.citations import CitationIndex
 from desktop.session.consultation import Consultation, Evaluation
-from desktop.gui.desk import APP_TITLE, DeskWorkflow
+from desktop.gui.datapack_controller import DataPackController
+from desktop.gui.desk import APP_TITLE, DeskController
+from desktop.gui.export_controller import ExportController
 from desktop.gui.history_view import HistoryView
 from desktop.session.profiles_store import ProfileStore
 from desktop.gui.questionnaire_view import AnswersView, QuestionnaireView, summary_html
@@ -72,7 +76,7 @@ def app_icon() -> QIcon:
     return icon
 
 
-class MainWindow(DeskWorkflow, QMainWindow):
+class MainWindow(QMainWindow):
     """惠企政策通's one window."""
 
     RESULTS, TIMELINE, WHATIF, READER, SEARCH = range(5)
@@ -85,10 +89,16 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.store = store or ProfileStore()
         self.questions = data.questionnaire.by_fact
         self.citations = CitationIndex(data.library, data.engine.measures)
-        self.consultation = Consultation()
         self.evaluation: Evaluation | None = None
         self._busy = 0
         self._whatif_stale = True
+        earliest = earliest_date(d.issue_date for d in data.library.documents())
+        self.desk = DeskController(self, data, self.settings, self.store, earliest=earliest,
+                                   counts=lambda: self.evaluation.report.counts() if self.evaluation else None)
+        self.exports = ExportController(self, data, self.settings, evaluation=lambda: self.evaluation,
+                                        company=lambda: self.consultation.company, folder=self.desk.last_folder,
+                                        remember_folder=self.desk.remember_folder)
+        self.datapacks = DataPackController(self)
 
         self.setWindowIcon(app_icon())
         self.setStyleSheet(STYLE_SHEET)
@@ -215,7 +225,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         bar.addAction(self.act_pdf)
         bar.addAction(self.act_find)
         # The evaluation date sits in the menu bar's corner: always visible, never in an overflow.
-        self.as_of_edit = AsOfEdit(earliest_date(d.issue_date for d in self.data.library.documents()))
+        self.as_of_edit = AsOfEdit(self.desk.earliest)
         self.date_edit = self.as_of_edit.edit
         self.menuBar().setCornerWidget(self.as_of_edit, Qt.Corner.TopRightCorner)
         self.addToolBar(bar)
@@ -252,6 +262,14 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.search_view.status_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
         self.right_tabs.currentChanged.connect(self._tab_changed)
         self.as_of_edit.chosen.connect(self._date_changed)
+        status = lambda message, ms: self.statusBar().showMessage(message, ms)  # noqa: E731
+        self.desk.replaced.connect(self._show_consultation)
+        self.desk.changed.connect(self._update_title)
+        self.desk.history_changed.connect(self.history_view.set_entries)
+        self.desk.status.connect(status)
+        self.exports.status.connect(status)
+        self.exports.busy.connect(self._set_busy)
+        self.exports.exported.connect(self.desk.record_history)
 
     COMPACT_WIDTH = 1280  # below this the results list sits above its detail, so titles stay readable
 
@@ -264,6 +282,11 @@ class MainWindow(DeskWorkflow, QMainWindow):
             splitter.setOrientation(wanted)
 
     # ================================================================== evaluation
+
+    @property
+    def consultation(self) -> Consultation:
+        """The consultation being worked on (owned by the desk controller)."""
+        return self.desk.consultation
 
     @property
     def as_of(self) -> dt.date:
@@ -454,10 +477,73 @@ class MainWindow(DeskWorkflow, QMainWindow):
 
     # ================================================================== about, settings, closing
 
-    def import_data_pack(self) -> None:
-        from desktop.gui.datapack_action import choose_and_import
+    # ================================================================== the controllers' actions
+    # (public names kept: menus, tests and other views call them on the window)
 
-        choose_and_import(self)
+    def _show_consultation(self, consultation: Consultation, opened: bool) -> None:
+        """A new, opened or duplicated consultation: every view starts from it."""
+        self.as_of_edit.show_date(consultation.as_of)
+        self.questionnaire.set_company_name(consultation.company)
+        self.refresh()
+        consultation.start(self.evaluation, self.questions, self.data.engine)
+        if opened:  # on to the first question the file leaves open
+            consultation.forward(self.evaluation, self.questions, self.data.engine)
+        self._show_current()
+
+    def new_consultation(self) -> bool:
+        if not self.desk.new():
+            return False
+        self.left_tabs.setCurrentIndex(self.QUESTIONS)
+        self.show_tab(self.RESULTS)
+        return True
+
+    def open_profile_dialog(self) -> bool:
+        return self.desk.open_dialog()
+
+    def open_profile(self, path: Path, confirmed: bool = False) -> bool:
+        return self.desk.open(path, confirmed)
+
+    def save(self) -> bool:
+        return self.desk.save()
+
+    def save_as(self) -> bool:
+        return self.desk.save_as()
+
+    def save_to(self, path: Path) -> bool:
+        return self.desk.save_to(path)
+
+    def duplicate(self) -> None:
+        self.desk.duplicate()
+
+    def _confirm_discard(self) -> bool:  # used by datapack_action
+        return self.desk.confirm_discard()
+
+    def _last_folder(self) -> Path:  # used by datapack_action
+        return self.desk.last_folder()
+
+    def print_preview(self) -> None:
+        self.exports.print_preview()
+
+    def export_pdf(self, path: Path | None = None) -> bool:
+        return self.exports.export_pdf(path)
+
+    def export_ics(self, path: Path | None = None) -> bool:
+        return self.exports.export_ics(path)
+
+    def set_officer(self) -> None:
+        self.exports.set_officer()
+
+    def import_data_pack(self) -> None:
+        self.datapacks.import_pack()
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(self.desk.title())
+        self.setWindowModified(self.consultation.dirty)
+
+    def _set_busy(self, busy: bool, message: str) -> None:
+        self._busy = max(0, self._busy + (1 if busy else -1))
+        self.progress.setVisible(self._busy > 0)
+        self.statusBar().showMessage(message, 0 if busy else 6000)
 
     def about(self) -> None:
         meta = self.data.meta
@@ -495,7 +581,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._confirm_discard():
+        if not self.desk.confirm_discard():
             event.ignore()
             return
         self.save_settings()
