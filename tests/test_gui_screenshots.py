@@ -55,7 +55,7 @@ def _visible_in_window(window, widget) -> bool:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_screenshots_of_the_main_views(qtbot, window, searcher, size):
+def test_screenshots_of_the_main_views(qtbot, window, searcher, size, tmp_path):
     from desktop.gui.fonts import register_bundled_font
 
     assert register_bundled_font(), "the bundled CJK font is registered"
@@ -110,7 +110,9 @@ def test_screenshots_of_the_main_views(qtbot, window, searcher, size):
     window.show_tab(window.RESULTS)
     window.left_tabs.setCurrentIndex(window.ANSWERS)
     _save(window, "answers")
+    assert window.save_to(tmp_path / f"{window.consultation.company}.json")  # an entry in 最近咨询
     window.left_tabs.setCurrentIndex(window.HISTORY)
+    assert window.history_view.tree.topLevelItemCount() == 1
     _save(window, "history")
     for name in VIEWS:
         assert (OUT / f"{name}_{size[0]}x{size[1]}.png").stat().st_size > 20_000
