@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 import subprocess
 import sys
 
@@ -148,17 +149,6 @@ def test_duplicate_starts_an_unsaved_copy(qtbot, window, tmp_path):
     assert window.questionnaire.name_edit.text() == c.company
 
 
-def test_missing_and_corrupt_database_give_a_clear_dialog(gui_app, tmp_path, messages):
-    from desktop.gui.app import run
-
-    assert run(db_path=tmp_path / "none.db") == 2
-    assert "找不到政策数据库" in messages.texts("critical")[-1]
-    broken = tmp_path / "broken.db"
-    broken.write_bytes(b"this is not sqlite" * 100)
-    assert run(db_path=broken) == 2
-    assert "损坏" in messages.texts("critical")[-1]
-
-
 def test_smoke_start_used_by_packaging(db_path, tmp_path, searcher):
     import os
 
@@ -241,3 +231,37 @@ def test_timeline_and_what_if_views(qtbot, window, policy_data):
     unlocks = window.evaluation.unlocks
     assert window.whatif_view.tree.topLevelItemCount() == len(unlocks)
     assert window.right_tabs.tabText(window.WHATIF) == f"可争取的政策（{len(unlocks)}）"
+
+
+def test_open_after_export_without_a_pdf_viewer_says_so(qtbot, window, tmp_path, messages, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    from desktop.gui import export
+
+    if export.checklist_writer() is None:
+        pytest.fail("desktop.report is part of the application")
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or False))
+    messages.answer = QMessageBox.StandardButton.Open  # "现在打开吗？" → 打开
+    pdf = tmp_path / "清单.pdf"
+    assert window.export_pdf(pdf) is True
+    qtbot.waitUntil(lambda: any("无法打开清单" in t for t in messages.texts("information")), timeout=60_000)
+    assert opened and opened[0].toLocalFile() == str(pdf)
+    assert str(pdf) in messages.texts("information")[-1] and pdf.exists()
+
+
+def test_export_dialogs_start_in_the_profiles_folder(window, monkeypatch, messages):
+    seen = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda parent, title, start, *a, **k: seen.append(start) or ("", "")))
+    window.export_pdf()
+    window.export_ics()
+    window.save_as()
+    assert len(seen) == 3
+    assert all(str(window.store.profiles_dir) == str(Path(s).parent) for s in seen), seen
+
+
+def test_reader_opens_on_the_first_document(window):
+    reader = window.reader_view
+    assert reader.doc is not None and reader.doc.id == reader.doc_combo.itemData(0)
+    assert reader.text.toPlainText().strip() and reader.doc.title in reader.header.text()

@@ -1,4 +1,5 @@
-"""Screenshots of each main view at 1366×768, written to docs/screenshots/ (described in docs/gui.md).
+"""Screenshots of each main view at 1024×700 and 1920×1080, written to docs/screenshots/
+(described in docs/gui.md).
 
 Besides saving the pictures, the test checks that the text on screen can be drawn: every Chinese
 character shown is covered by the font Qt resolves for it (the bundled 文泉驿微米黑 when the
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QFontDatabase, QRawFont
 
 from test_gui_support import (  # noqa: F401
@@ -20,7 +22,8 @@ from test_gui_support import (  # noqa: F401
 # described in docs/gui.md, run with POLICY_DESK_SCREENSHOTS=docs/screenshots.
 _ROOT = Path(__file__).resolve().parent.parent
 OUT = _ROOT / os.environ.get("POLICY_DESK_SCREENSHOTS", "artifacts/screenshots")
-SIZE = (1366, 768)
+SIZES = [(1024, 700), (1920, 1080)]
+VIEWS = ("questionnaire", "results", "reader", "search", "timeline", "whatif", "answers", "history")
 
 
 def _uncovered(widget, text: str) -> set[str]:
@@ -34,24 +37,46 @@ def _save(window, name: str) -> Path:
 
     QApplication.processEvents()
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"{name}.png"
+    size = (window.width(), window.height())
+    path = OUT / f"{name}_{size[0]}x{size[1]}.png"
     pixmap = window.grab()
-    assert (pixmap.width(), pixmap.height()) == SIZE
+    assert (pixmap.width(), pixmap.height()) == size
     assert pixmap.save(str(path))
     return path
 
 
-def test_screenshots_of_the_main_views(qtbot, window, searcher):
+def _visible_in_window(window, widget) -> bool:
+    """The widget is shown and lies wholly inside the window (not clipped, not in an overflow)."""
+    from PySide6.QtCore import QRect
+
+    top_left = widget.mapTo(window, widget.rect().topLeft())
+    return widget.isVisible() and QRect(0, 0, window.width(), window.height()).contains(
+        QRect(top_left, widget.size()))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_screenshots_of_the_main_views(qtbot, window, searcher, size, tmp_path):
     from desktop.gui.fonts import register_bundled_font
 
     assert register_bundled_font(), "the bundled CJK font is registered"
     assert window.font().families()[0] == register_bundled_font()[0]
+    window.resize(*size)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size)
+    assert _visible_in_window(window, window.as_of_edit.today_button), "今天 stays in view"
+    assert _visible_in_window(window, window.date_edit)
 
     # 1. questionnaire, part-way through
     drive(qtbot, window, CATERING, max_steps=5)
     window.goto_question("industries")
     q = window.questionnaire
     assert not _uncovered(q.question_label, q.question_label.text() + q.help_label.text())
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    for button in q.editor.buttons():  # every option label fits its cell: wrapped, never cut
+        label = button.parentWidget().label
+        assert label.width() >= min(label.sizeHint().width(), label.minimumSizeHint().width()), label.text()
+        assert label.heightForWidth(label.width()) <= label.height() + 1, label.text()
     assert _save(window, "questionnaire").exists()
 
     # 2. results, a measure selected
@@ -85,8 +110,12 @@ def test_screenshots_of_the_main_views(qtbot, window, searcher):
     window.show_tab(window.RESULTS)
     window.left_tabs.setCurrentIndex(window.ANSWERS)
     _save(window, "answers")
-    for name in ("questionnaire", "results", "reader", "search", "timeline", "whatif", "answers"):
-        assert (OUT / f"{name}.png").stat().st_size > 20_000
+    assert window.save_to(tmp_path / f"{window.consultation.company}.json")  # an entry in 最近咨询
+    window.left_tabs.setCurrentIndex(window.HISTORY)
+    assert window.history_view.tree.topLevelItemCount() == 1
+    _save(window, "history")
+    for name in VIEWS:
+        assert (OUT / f"{name}_{size[0]}x{size[1]}.png").stat().st_size > 20_000
 
 
 BARE_CHECK = r"""

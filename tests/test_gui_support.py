@@ -60,8 +60,10 @@ def messages(monkeypatch) -> Messages:
 def gui_app(qapp):
     """The test QApplication with the bundled CJK font installed, as the real start does."""
     from desktop.gui.fonts import install_application_font
+    from desktop.gui.translations import install_chinese
 
     install_application_font(qapp)
+    install_chinese(qapp)
     qapp.setStyle("Fusion")
     return qapp
 
@@ -143,6 +145,8 @@ def set_editor(qtbot, editor, question, value) -> None:
         for v in value:
             click_option(qtbot, editor.button_for(v))
             assert editor.button_for(v).isChecked()
+        if not value:  # "none of these" is ticked, never assumed
+            click_option(qtbot, editor.none_button)
     elif kind in ("int", "number", "string"):
         editor.edit.clear()
         type_text(qtbot, editor.edit, str(value))

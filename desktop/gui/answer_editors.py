@@ -2,6 +2,10 @@
 
 Every editor offers ``value() -> (ok, value, message)``, ``set_value(value)`` and
 ``focus_first()``, and emits ``submitted`` when the user presses Enter in it.
+
+Keyboard: a group of options is one stop in the Tab order (the option last focused); the arrow
+keys move between options (Home / End to the first / last), Space ticks a check box, the arrows
+also choose a radio button, and the focused option is tinted so it is seen at a glance.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QDoubleValidator, QIntValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -56,9 +60,6 @@ class AnswerEditor(QWidget):
         return []
 
 
-WRAP_AFTER = 18  # option labels longer than this wrap onto several lines
-
-
 class _ClickLabel(QLabel):
     """The wrapping text of an option: clicking it clicks the option."""
 
@@ -67,6 +68,7 @@ class _ClickLabel(QLabel):
         self.button = button
         self.setWordWrap(True)
         self.setBuddy(button)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # beside its box
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     def mouseReleaseEvent(self, event) -> None:
@@ -76,7 +78,7 @@ class _ClickLabel(QLabel):
 
 
 class _WrappedOption(QWidget):
-    """A radio button / check box followed by a label that wraps (long option texts)."""
+    """A radio button / check box followed by a label that wraps."""
 
     def __init__(self, button: QAbstractButton, text: str):
         super().__init__()
@@ -109,8 +111,11 @@ def _columns(labels: list[str]) -> int:
     return 3 if len(labels) <= 18 else 4
 
 
+FOCUS_TINT = "background-color: #d7e6f7; border-radius: 3px;"
+
+
 class _OptionsEditor(AnswerEditor):
-    """Radio buttons or check boxes in a grid."""
+    """Radio buttons or check boxes in a grid, operable from the keyboard (see the module text)."""
 
     exclusive = True
 
@@ -123,19 +128,23 @@ class _OptionsEditor(AnswerEditor):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(18)
         cols = _columns([label for _, label in options])
-        rows = math.ceil(len(options) / cols)
+        self._rows = rows = math.ceil(len(options) / cols)
         self._buttons: list[QAbstractButton] = []
+        self._cells: list[QWidget] = []
         for i, (_value, label) in enumerate(options):
-            long = len(label) > WRAP_AFTER
-            text = "" if long else label
-            button: QAbstractButton = QRadioButton(text) if self.exclusive else QCheckBox(text)
+            # Every label wraps (a short one just fits on its line): a narrow window never clips it.
+            button: QAbstractButton = QRadioButton() if self.exclusive else QCheckBox()
             button.setAccessibleName(label)
             self.group.addButton(button, i)
             self._buttons.append(button)
-            cell: QWidget = _WrappedOption(button, label) if long else button
+            cell: QWidget = _WrappedOption(button, label)
+            cell.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+            self._cells.append(cell)
             grid.addWidget(cell, i % rows, i // rows)  # fill down the columns, like a list
             button.toggled.connect(lambda _checked: self.edited.emit())
+            button.installEventFilter(self)
         grid.setColumnStretch(cols, 1)
+        self._rove(0)
 
     def buttons(self) -> list[QAbstractButton]:
         return list(self._buttons)
@@ -148,13 +157,67 @@ class _OptionsEditor(AnswerEditor):
 
     def focus_first(self) -> None:
         checked = [b for b in self._buttons if b.isChecked()]
-        (checked or self._buttons)[0].setFocus(Qt.FocusReason.TabFocusReason)
+        button = (checked or self._buttons)[0]
+        self._rove(self._buttons.index(button))
+        button.setFocus(Qt.FocusReason.TabFocusReason)
 
-    def keyPressEvent(self, event) -> None:  # Enter on an option submits
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.submitted.emit()
-            return
-        super().keyPressEvent(event)
+    # ------------------------------------------------------------------ keyboard
+
+    def _rove(self, index: int) -> None:
+        """Only the option at ``index`` takes Tab focus: Tab enters and leaves the group as one."""
+        for i, b in enumerate(self._buttons):
+            b.setFocusPolicy(Qt.FocusPolicy.StrongFocus if i == index else Qt.FocusPolicy.ClickFocus)
+
+    def _target(self, index: int, key: int) -> int | None:
+        n, rows = len(self._buttons), self._rows
+        step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: rows, Qt.Key.Key_Left: -rows}
+        if key == Qt.Key.Key_Home:
+            return 0
+        if key == Qt.Key.Key_End:
+            return n - 1
+        if key in step:
+            j = index + step[key]
+            return j if 0 <= j < n else None
+        return None
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj in self._buttons:
+            i = self._buttons.index(obj)  # type: ignore[arg-type]
+            kind = event.type()
+            if kind == QEvent.Type.FocusIn:
+                self._rove(i)
+                self._cells[i].setStyleSheet(FOCUS_TINT)
+            elif kind == QEvent.Type.FocusOut:
+                self._cells[i].setStyleSheet("")
+            elif kind == QEvent.Type.KeyPress:
+                key = event.key()
+                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    self.submitted.emit()
+                    return True
+                if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                    return False  # Alt+arrow and the like belong to the window
+                j = self._target(i, key)
+                if j is not None or key in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right):
+                    if j is not None:
+                        self._move_to(j)
+                    return True  # at the edge of the group the arrow does nothing (no jump out)
+        return super().eventFilter(obj, event)
+
+    def _move_to(self, index: int) -> None:
+        button = self._buttons[index]
+        self._rove(index)
+        button.setFocus(Qt.FocusReason.TabFocusReason)
+        if self.exclusive:
+            button.setChecked(True)  # radio buttons: the arrows choose, as everywhere
+        self._scroll_into_view(button)
+
+    def _scroll_into_view(self, button: QAbstractButton) -> None:
+        """Keep the focused option in view when the options are taller than their scroll area."""
+        area = self.parentWidget()
+        while area is not None and not hasattr(area, "ensureWidgetVisible"):
+            area = area.parentWidget()
+        if area is not None:
+            area.ensureWidgetVisible(button)  # type: ignore[attr-defined]
 
 
 class BoolEditor(_OptionsEditor):
@@ -189,20 +252,60 @@ class ChoiceEditor(_OptionsEditor):
             button.setChecked(True)
 
 
+NONE_KEYS = ("none",)
+NONE_LABEL = "以上均不涉及"
+
+
 class MultiEditor(_OptionsEditor):
+    """Check boxes. An empty answer must be chosen, never assumed: the question's own "以上都没有"
+    option (or, when it has none and no "其他", an added 以上均不涉及 box) says so, and ticking it
+    clears the others (and the other way round)."""
+
     exclusive = False
 
     def __init__(self, question: Question, parent: QWidget | None = None):
-        super().__init__(question, display_choices(question), parent)
+        options = display_choices(question)
+        keys = [k for k, _ in options]
+        self.none_value: Any = next((k for k in keys if k in NONE_KEYS), None)
+        self.added_none = self.none_value is None and "other" not in keys
+        if self.added_none:
+            options = options + [(None, NONE_LABEL)]
+        super().__init__(question, options, parent)
+        for button in self._buttons:
+            button.clicked.connect(lambda checked, b=button: self._exclusive_none(b, checked))
+
+    @property
+    def none_button(self) -> QAbstractButton | None:
+        if self.added_none:
+            return self._buttons[-1]
+        return self.button_for(self.none_value) if self.none_value is not None else None
+
+    def _exclusive_none(self, button: QAbstractButton, checked: bool) -> None:
+        none = self.none_button
+        if not checked or none is None:
+            return
+        for b in self._buttons:
+            if (b is not button) and (button is none or b is none):
+                b.setChecked(False)
+
+    def _empty_hint(self) -> str:
+        none = self.none_button
+        if none is not None:
+            return f"请至少选择一项，或选择「{none.accessibleName()}」。"
+        return "请至少选择一项（都不符合时选「其他」）；不清楚时请点“不确定 / 跳过”。"
 
     def value(self) -> Result:
         checked = {v for (v, _), b in zip(self.options, self._buttons) if b.isChecked()}
+        if not checked:
+            return False, None, self._empty_hint()
         return True, [v for v in self.question.choices if v in checked], ""
 
     def set_value(self, value: Any) -> None:
         chosen = set(value or [])
         for (v, _), b in zip(self.options, self._buttons):
             b.setChecked(v in chosen)
+        if isinstance(value, list) and not value and self.none_button is not None:
+            self.none_button.setChecked(True)  # an empty answer given earlier
 
 
 class _LineEditor(AnswerEditor):
@@ -212,7 +315,9 @@ class _LineEditor(AnswerEditor):
         row.setContentsMargins(0, 0, 0, 0)
         self.edit = QLineEdit()
         self.edit.setClearButtonEnabled(True)
-        self.edit.returnPressed.connect(self.submitted)
+        # Enter always submits, also when the validator finds the text incomplete (QLineEdit's
+        # returnPressed stays silent then): the question says what is missing.
+        self.edit.installEventFilter(self)
         self.edit.textEdited.connect(lambda _t: self.edited.emit())
         row.addWidget(self.edit, 1)
         self.hint = QLabel(self._hint())
@@ -222,6 +327,13 @@ class _LineEditor(AnswerEditor):
 
     def _hint(self) -> str:
         return ""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.edit and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submitted.emit()
+            return True
+        return super().eventFilter(obj, event)
 
     def focus_first(self) -> None:
         self.edit.setFocus(Qt.FocusReason.TabFocusReason)

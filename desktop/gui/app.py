@@ -1,7 +1,8 @@
 """Start the application: Qt set-up, the bundled font, the database, the main window.
 
 ``run()`` is what ``policy-desk`` / ``policy-desk gui`` / ``python -m desktop`` call. A missing or
-damaged database gives one clear dialog and exit code 2; ``smoke=True`` opens the window
+damaged database opens the start-up dialogue (import a data pack, restore the bundled data, or
+quit with exit code 2); ``smoke=True`` opens the window
 offscreen, runs one match and one search, prints a one-line summary and exits 0.
 """
 
@@ -58,22 +59,28 @@ def application(argv: list[str] | None = None) -> QApplication:
     from desktop.gui.fonts import install_application_font
 
     install_application_font(app)
+    from desktop.gui.translations import install_chinese
+
+    install_chinese(app)  # Qt's own buttons and dialogs (保存 / 不保存 / 取消, the file dialog) in Chinese
     app.setApplicationDisplayName("惠企政策通")
     return app  # type: ignore[return-value]
 
 
 def open_database(db_path: Path | None, *, interactive: bool = True):
-    """Open the policy data, or show why not (dialog when interactive) and return None."""
+    """Open the policy data. When it cannot be opened: interactively, the start-up dialogue
+    (import a data pack, restore the bundled data, or quit); otherwise the reason on stderr.
+    None when there is no data to work with."""
     from desktop.service import open_data
 
     try:
         return open_data(db_path)
     except LibraryError as exc:
-        message = f"{exc}\n\n程序将退出。请重新安装惠企政策通，或联系工商联信息中心获取数据包。"
-        if interactive:
-            QMessageBox.critical(None, "无法打开政策数据库", message)
         print(f"错误：{exc}", file=sys.stderr)
-        return None
+        if not interactive:
+            return None
+        from desktop.gui.startup import StartupRecovery
+
+        return StartupRecovery(open_data).run(exc, db_path)
 
 
 def install_excepthook() -> None:

@@ -49,15 +49,27 @@ def print_report(printer: QPrinter, report, officer: str | None, unlocks, full: 
     preview_document(report, officer, unlocks, full).print_(printer)
 
 
-def open_print_preview(parent: QWidget, report, officer: str | None, unlocks, full: bool = False) -> QPrintPreviewDialog:
+class PrintPreview(QPrintPreviewDialog):
+    """The print preview of the checklist. It owns its QPrinter: the dialog keeps only a C++
+    pointer to the printer, so a printer owned by nobody would be freed while the dialog still
+    paints on it (the crash of 文件 › 打印预览)."""
+
+    def __init__(self, parent: QWidget | None, report, officer: str | None, unlocks, full: bool = False):
+        self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        self.printer.setDocName(f"政策匹配清单 {report.profile.get('name') or ''} {report.as_of.isoformat()}")
+        super().__init__(self.printer, parent)
+        self.setWindowTitle(f"打印预览 — 评估日期 {report.as_of.isoformat()}")
+        self._content = (report, officer, unlocks, full)
+        self.paintRequested.connect(self._paint)
+        self.resize(900, 700)
+
+    def _paint(self, printer: QPrinter) -> None:
+        print_report(printer, *self._content)
+
+
+def open_print_preview(parent: QWidget, report, officer: str | None, unlocks, full: bool = False) -> PrintPreview:
     """A print preview of the checklist; the caller shows it (exec / open)."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setDocName(f"政策匹配清单 {report.profile.get('name') or ''} {report.as_of.isoformat()}")
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(f"打印预览 — 评估日期 {report.as_of.isoformat()}")
-    dialog.paintRequested.connect(lambda p: print_report(p, report, officer, unlocks, full))
-    dialog.resize(900, 700)
-    return dialog
+    return PrintPreview(parent, report, officer, unlocks, full)
 
 
 def write_pdf_async(report, out: Path, library, officer: str | None, unlocks,

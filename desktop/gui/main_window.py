@@ -1,9 +1,11 @@
 """The main window: questionnaire on the left, results / timeline / what-if / reader / search on the right.
 
-The window owns the consultation (desktop.session.consultation) and re-evaluates it after every
-answer, skip, date change or opened profile; each view only shows what it is given and reports
-what the person did. Desk workflow (new / open / save / duplicate, recent consultations, the
-unsaved-changes prompt), printing and exporting, settings and the About box live here too.
+The window lays out the views, evaluates the consultation after every answer, skip, date change
+or opened profile, and routes between views; each view only shows what it is given and reports
+what the person did. Three controllers own the rest and talk to the window through signals:
+DeskController (desk.py: the consultation as a document, prompts, history), ExportController
+(export_controller.py: print preview, PDF, calendar, officer name) and DataPackController
+(datapack_controller.py: importing a data pack).
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QDateEdit,
+    QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -25,14 +27,17 @@ from PySide6.QtWidgets import (
     QStyle,
     QTabWidget,
     QToolBar,
-    QToolButton,
 )
 
 from desktop.gui import datapack_action
 from desktop.gui.answer_editors import format_answer
+from desktop.gui.as_of_edit import AsOfEdit
+from desktop.session.as_of import earliest_date
 from desktop.session.citations import CitationIndex
 from desktop.session.consultation import Consultation, Evaluation
-from desktop.gui.desk import APP_TITLE, DeskWorkflow
+from desktop.gui.datapack_controller import DataPackController
+from desktop.gui.desk import APP_TITLE, DeskController
+from desktop.gui.export_controller import ExportController
 from desktop.gui.desk_menu import install_desk_menu
 from desktop.gui.history_view import HistoryView
 from desktop.session.profiles_store import ProfileStore
@@ -71,7 +76,7 @@ def app_icon() -> QIcon:
     return icon
 
 
-class MainWindow(DeskWorkflow, QMainWindow):
+class MainWindow(QMainWindow):
     """惠企政策通's one window."""
 
     RESULTS, TIMELINE, WHATIF, READER, SEARCH = range(5)
@@ -84,10 +89,17 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.store = store or ProfileStore()
         self.questions = data.questionnaire.by_fact
         self.citations = CitationIndex(data.library, data.engine.measures)
-        self.consultation = Consultation()
         self.evaluation: Evaluation | None = None
         self._busy = 0
         self._whatif_stale = True
+        earliest = earliest_date(d.issue_date for d in data.library.documents())
+        self.desk = DeskController(self, data, self.settings, self.store, earliest=earliest,
+                                   evaluation=lambda: self.evaluation, officer=lambda: self.exports.officer())
+        self.exports = ExportController(self, data, self.settings, evaluation=lambda: self.evaluation,
+                                        company=lambda: self.consultation.company, folder=self.desk.last_folder,
+                                        remember_folder=self.desk.remember_folder,
+                                        full=lambda: self.act_full.isChecked())
+        self.datapacks = DataPackController(self)
 
         self.setWindowIcon(app_icon())
         self.setStyleSheet(STYLE_SHEET)
@@ -132,6 +144,8 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([470, 896])
         self.splitter.setChildrenCollapsible(False)
+        # Narrow margins around the questionnaire: with the views' minimum widths the window fits 1024 px.
+        self.questionnaire.layout().setContentsMargins(6, 8, 6, 6)
         self.setCentralWidget(self.splitter)
 
     def _action(self, text: str, slot, shortcut: Any = None, icon: QStyle.StandardPixmap | None = None,
@@ -175,7 +189,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.act_about = self._action("关于惠企政策通(&A)…", self.about)
         self.act_import_pack = self._action("导入政策数据包(&I)…", self.import_data_pack, None, None,
                                             "安装新版本的政策数据（.pdpack），校验后替换，旧数据在完成前保持可用")
-        self.act_today = self._action("今天", self.set_today, None, None, "把评估日期设为今天")
+        self.act_today = self._action("评估日期设为今天", self.set_today, None, None, "把评估日期设为今天")
 
         file_menu = self.menuBar().addMenu("文件(&F)")
         for a in (self.act_new, self.act_open, self.act_save, self.act_save_as, self.act_duplicate):
@@ -198,6 +212,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         view_menu.addAction(self._action("最近咨询", lambda: self.left_tabs.setCurrentIndex(self.HISTORY), "Ctrl+Shift+3"))
         view_menu.addSeparator()
         view_menu.addAction(self.act_find)
+        view_menu.addAction(self.act_today)
         view_menu.addAction(self.act_back)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(self.act_import_pack)
@@ -215,21 +230,10 @@ class MainWindow(DeskWorkflow, QMainWindow):
         bar.addSeparator()
         bar.addAction(self.act_pdf)
         bar.addAction(self.act_find)
-        bar.addSeparator()
-        label = QLabel(" 评估日期(&T)：")
-        self.date_edit = QDateEdit(QDate.currentDate())
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setMinimumDate(QDate(2000, 1, 1))
-        self.date_edit.setMaximumDate(QDate(2100, 12, 31))
-        self.date_edit.setToolTip("按这一天判断政策是否有效；打印和导出的清单上也写明这一天")
-        self.date_edit.setAccessibleName("评估日期")
-        label.setBuddy(self.date_edit)
-        bar.addWidget(label)
-        bar.addWidget(self.date_edit)
-        today = QToolButton()
-        today.setDefaultAction(self.act_today)
-        bar.addWidget(today)
+        # The evaluation date sits in the menu bar's corner: always visible, never in an overflow.
+        self.as_of_edit = AsOfEdit(self.desk.earliest)
+        self.date_edit = self.as_of_edit.edit
+        self.menuBar().setCornerWidget(self.as_of_edit, Qt.Corner.TopRightCorner)
         self.addToolBar(bar)
 
     def _build_status_bar(self) -> None:
@@ -264,9 +268,32 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.search_view.hit_opened.connect(self.open_hit)
         self.search_view.status_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
         self.right_tabs.currentChanged.connect(self._tab_changed)
-        self.date_edit.dateChanged.connect(self._date_changed)
+        self.as_of_edit.chosen.connect(self._date_changed)
+        status = lambda message, ms: self.statusBar().showMessage(message, ms)  # noqa: E731
+        self.desk.replaced.connect(self._show_consultation)
+        self.desk.changed.connect(self._update_title)
+        self.desk.history_changed.connect(self.history_view.set_entries)
+        self.desk.status.connect(status)
+        self.exports.status.connect(status)
+        self.exports.busy.connect(self._set_busy)
+        self.exports.exported.connect(self.desk.record_history)
+
+    COMPACT_WIDTH = 1280  # below this the results list sits above its detail, so titles stay readable
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        compact = self.width() < self.COMPACT_WIDTH
+        splitter = getattr(self.results_view, "splitter", None)
+        wanted = Qt.Orientation.Vertical if compact else Qt.Orientation.Horizontal
+        if splitter is not None and splitter.orientation() != wanted:
+            splitter.setOrientation(wanted)
 
     # ================================================================== evaluation
+
+    @property
+    def consultation(self) -> Consultation:
+        """The consultation being worked on (owned by the desk controller)."""
+        return self.desk.consultation
 
     @property
     def as_of(self) -> dt.date:
@@ -391,20 +418,22 @@ class MainWindow(DeskWorkflow, QMainWindow):
             self.results_view.set_results(ev.report.model, self.data.questionnaire,
                                           self.as_of.isoformat(), self.consultation.company)
 
-    def _date_changed(self, qdate: QDate) -> None:
-        day = dt.date(qdate.year(), qdate.month(), qdate.day())
+    def _date_changed(self, day: dt.date) -> None:
         if day == self.consultation.as_of:
             return
+        typing = self.as_of_edit.isAncestorOf(QApplication.focusWidget())
         self.consultation.as_of = day
         self.refresh()
         if self.questionnaire.finished:
             self.consultation.pos = len(self.consultation.trail) - 1
             self.consultation.forward(self.evaluation, self.questions, self.data.engine)
         self._show_current()
+        if typing:  # the questionnaire takes the focus when it shows a question; give it back
+            self.date_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.statusBar().showMessage(f"评估日期改为 {day.isoformat()}，结果已更新。", 4000)
 
     def set_as_of(self, day: dt.date) -> None:
-        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self.as_of_edit.set_date(day)
 
     def set_today(self) -> None:
         self.set_as_of(dt.date.today())
@@ -461,10 +490,73 @@ class MainWindow(DeskWorkflow, QMainWindow):
 
     # ================================================================== about, settings, closing
 
-    def import_data_pack(self) -> None:
-        from desktop.gui.datapack_action import choose_and_import
+    # ================================================================== the controllers' actions
+    # (public names kept: menus, tests and other views call them on the window)
 
-        choose_and_import(self)
+    def _show_consultation(self, consultation: Consultation, opened: bool) -> None:
+        """A new, opened or duplicated consultation: every view starts from it."""
+        self.as_of_edit.show_date(consultation.as_of)
+        self.questionnaire.set_company_name(consultation.company)
+        self.refresh()
+        consultation.start(self.evaluation, self.questions, self.data.engine)
+        if opened:  # on to the first question the file leaves open
+            consultation.forward(self.evaluation, self.questions, self.data.engine)
+        self._show_current()
+
+    def new_consultation(self) -> bool:
+        if not self.desk.new():
+            return False
+        self.left_tabs.setCurrentIndex(self.QUESTIONS)
+        self.show_tab(self.RESULTS)
+        return True
+
+    def open_profile_dialog(self) -> bool:
+        return self.desk.open_dialog()
+
+    def open_profile(self, path: Path, confirmed: bool = False) -> bool:
+        return self.desk.open(path, confirmed)
+
+    def save(self) -> bool:
+        return self.desk.save()
+
+    def save_as(self) -> bool:
+        return self.desk.save_as()
+
+    def save_to(self, path: Path) -> bool:
+        return self.desk.save_to(path)
+
+    def duplicate(self) -> None:
+        self.desk.duplicate()
+
+    def _confirm_discard(self) -> bool:  # used by datapack_action
+        return self.desk.confirm_discard()
+
+    def _last_folder(self) -> Path:  # used by datapack_action
+        return self.desk.last_folder()
+
+    def print_preview(self) -> None:
+        self.exports.print_preview()
+
+    def export_pdf(self, path: Path | None = None) -> bool:
+        return self.exports.export_pdf(path)
+
+    def export_ics(self, path: Path | None = None) -> bool:
+        return self.exports.export_ics(path)
+
+    def set_officer(self) -> None:
+        self.exports.set_officer()
+
+    def import_data_pack(self) -> None:
+        self.datapacks.import_pack()
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(self.desk.title())
+        self.setWindowModified(self.consultation.dirty)
+
+    def _set_busy(self, busy: bool, message: str) -> None:
+        self._busy = max(0, self._busy + (1 if busy else -1))
+        self.progress.setVisible(self._busy > 0)
+        self.statusBar().showMessage(message, 0 if busy else 6000)
 
     def about(self) -> None:
         meta = self.data.meta
@@ -484,8 +576,9 @@ class MainWindow(DeskWorkflow, QMainWindow):
         geometry = self.settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1366, 768)
+        else:  # first start: 1366×768, or the whole screen when it is smaller (1024×768 office PCs)
+            screen = self.screen().availableGeometry() if self.screen() else None
+            self.resize(min(1366, screen.width()) if screen else 1366, min(768, screen.height()) if screen else 768)
         state = self.settings.value("window_state")
         if state is not None:
             self.restoreState(state)
@@ -501,7 +594,7 @@ class MainWindow(DeskWorkflow, QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._confirm_discard():
+        if not self.desk.confirm_discard():
             event.ignore()
             return
         self.save_settings()

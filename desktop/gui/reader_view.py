@@ -146,7 +146,8 @@ class ReaderView(QWidget):
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setSizes([270, 620])
         layout.addWidget(self.splitter, 1)
-        self.header.setText("<span style='color:#777'>从匹配结果中点“查看原文条款”，或在检索结果中打开一处，原文会显示在这里。</span>")
+        if self.doc_combo.count():  # never a blank page: the first document until one is asked for
+            self.open_document(self.doc_combo.itemData(0))
 
     # ------------------------------------------------------------------ state from the window
 
