@@ -13,7 +13,8 @@ import tempfile
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from desktop.atomic import atomic_target
 from desktop.datapack_format import (DB_NAME, MANIFEST_NAME, Manifest, PackError, extract_verified, read_manifest,
@@ -135,7 +136,7 @@ def write_pack(db: Path, out: Path, previous: Path | None = None, sign_key: Path
         app_version=meta.get("app_version", ""),
         counts={k: int(meta[k]) for k in ("documents", "sections", "measures") if str(meta.get(k, "")).isdigit()},
         changelog=changelog,
-        created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        created=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     )
     manifest.raw = (json.dumps(manifest.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     manifest.signature = sign_manifest(manifest.raw, private)

@@ -75,7 +75,7 @@ class Manifest:
         }
 
     @classmethod
-    def from_json(cls, data: Any) -> "Manifest":
+    def from_json(cls, data: Any) -> Manifest:
         """Check the shape of a manifest read from a pack; PackError on anything unexpected."""
         bad = PackError("数据包的清单（manifest.json）内容无效，无法导入。未做任何更改。")
         if not isinstance(data, dict) or data.get("format") != PACK_FORMAT:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from desktop.library.db import DocumentRow, Library, LibraryError, SectionRow, locate_all
 from desktop.datapack_trust import active_db_path

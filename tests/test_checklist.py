@@ -67,7 +67,7 @@ def printed(policy_data, db_path, tmp_path_factory, capsys_module=None):
 
 
 def test_cli_json_counts_equal_page_one_counts(printed, db_path, capsys):
-    for name, (report, pdf) in printed.items():
+    for name, (_report, pdf) in printed.items():
         code = cli_main(["--db", str(db_path), "match", str(ROOT / "examples" / f"{name}.json"),
                          "--as-of", AS_OF.isoformat(), "--format", "json"])
         counts = json.loads(capsys.readouterr().out)["counts"]

@@ -109,8 +109,8 @@ def test_print_preview_opens_for_real_and_prints_to_pdf(qtbot, window, tmp_path,
 
         dialog = open_print_preview(window, window.evaluation.report, "王老师", window.evaluation.unlocks)
         out = tmp_path / "preview.pdf"
-        dialog.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        dialog.printer.setOutputFileName(str(out))
+        dialog.own_printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.own_printer.setOutputFileName(str(out))
         dialog.findChild(QPrintPreviewWidget).print_()
         dialog.deleteLater()
         assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size > 5_000

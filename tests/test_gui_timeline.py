@@ -34,12 +34,12 @@ def test_keyboard_opens_a_measure_and_the_axis_does_not_scroll(qtbot, window):
     canvas = view.canvas
     canvas.expanded = True
     canvas.set_rows(canvas.rows, canvas.as_of)
-    assert view.axis.parent() is not view.scroll.widget() and not view.scroll.isAncestorOf(view.axis)
+    assert view.axis.parent() is not view.rows_area.widget() and not view.rows_area.isAncestorOf(view.axis)
     axis_y = view.axis.mapTo(view, view.axis.rect().topLeft()).y()
     canvas.setFocus()
     qtbot.keyClick(canvas, Qt.Key.Key_End)  # to the last line: the rows scroll, the axis stays
-    if canvas.height() > view.scroll.viewport().height():
-        assert view.scroll.verticalScrollBar().value() > 0
+    if canvas.height() > view.rows_area.viewport().height():
+        assert view.rows_area.verticalScrollBar().value() > 0
     assert view.axis.mapTo(view, view.axis.rect().topLeft()).y() == axis_y and view.axis.isVisible()
     qtbot.keyClick(canvas, Qt.Key.Key_Home)
     first = canvas.lines()[0]

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QDoubleValidator, QIntValidator
+from PySide6.QtGui import QDoubleValidator, QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QScrollArea,
     QButtonGroup,
     QCheckBox,
     QDateEdit,
@@ -170,7 +171,7 @@ class _OptionsEditor(AnswerEditor):
 
     def _target(self, index: int, key: int) -> int | None:
         n, rows = len(self._buttons), self._rows
-        step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: rows, Qt.Key.Key_Left: -rows}
+        step: dict[int, int] = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: rows, Qt.Key.Key_Left: -rows}
         if key == Qt.Key.Key_Home:
             return 0
         if key == Qt.Key.Key_End:
@@ -182,7 +183,7 @@ class _OptionsEditor(AnswerEditor):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj in self._buttons:
-            i = self._buttons.index(obj)  # type: ignore[arg-type]
+            i = self._buttons.index(obj)
             kind = event.type()
             if kind == QEvent.Type.FocusIn:
                 self._rove(i)
@@ -190,6 +191,7 @@ class _OptionsEditor(AnswerEditor):
             elif kind == QEvent.Type.FocusOut:
                 self._cells[i].setStyleSheet("")
             elif kind == QEvent.Type.KeyPress:
+                event = cast(QKeyEvent, event)
                 key = event.key()
                 if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                     self.submitted.emit()
@@ -217,7 +219,7 @@ class _OptionsEditor(AnswerEditor):
         while area is not None and not hasattr(area, "ensureWidgetVisible"):
             area = area.parentWidget()
         if area is not None:
-            area.ensureWidgetVisible(button)  # type: ignore[attr-defined]
+            cast(QScrollArea, area).ensureWidgetVisible(button)
 
 
 class BoolEditor(_OptionsEditor):
@@ -269,7 +271,7 @@ class MultiEditor(_OptionsEditor):
         self.none_value: Any = next((k for k in keys if k in NONE_KEYS), None)
         self.added_none = self.none_value is None and "other" not in keys
         if self.added_none:
-            options = options + [(None, NONE_LABEL)]
+            options = options + [(None, NONE_LABEL)]  # type: ignore[list-item]  # None: the added 以上均不涉及
         super().__init__(question, options, parent)
         for button in self._buttons:
             button.clicked.connect(lambda checked, b=button: self._exclusive_none(b, checked))
@@ -330,7 +332,7 @@ class _LineEditor(AnswerEditor):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.edit and event.type() == QEvent.Type.KeyPress \
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                and cast(QKeyEvent, event).key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.submitted.emit()
             return True
         return super().eventFilter(obj, event)

@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QtMsgType, Qt, QThreadPool, QTimer, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
@@ -48,7 +49,7 @@ def _qt_messages(kind: QtMsgType, _context, message: str) -> None:
 
 def application(argv: list[str] | None = None) -> QApplication:
     """The QApplication (created once), with high-DPI policy, names and the bundled CJK font."""
-    app = QApplication.instance()
+    app = cast(QApplication | None, QApplication.instance())  # this program only ever makes a QApplication
     if app is None:
         qInstallMessageHandler(_qt_messages)
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
@@ -63,7 +64,7 @@ def application(argv: list[str] | None = None) -> QApplication:
 
     install_chinese(app)  # Qt's own buttons and dialogs (保存 / 不保存 / 取消, the file dialog) in Chinese
     app.setApplicationDisplayName("惠企政策通")
-    return app  # type: ignore[return-value]
+    return app
 
 
 def open_database(db_path: Path | None, *, interactive: bool = True):

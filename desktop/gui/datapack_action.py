@@ -9,17 +9,22 @@ restarts, on the new data if the import succeeded and on the unchanged old data 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from PySide6.QtCore import QProcess, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from desktop import datapack
 from desktop.paths import parse_data_version
+
+if TYPE_CHECKING:  # the window these actions act on (imported for types only: no cycle at run time)
+    from desktop.gui.main_window import MainWindow
 
 
 @contextmanager
@@ -38,7 +43,7 @@ def restart_command() -> tuple[str, list[str]]:
     return sys.executable, ["-m", "desktop", *sys.argv[1:]]
 
 
-def choose_and_import(window: QWidget) -> bool:
+def choose_and_import(window: MainWindow) -> bool:
     """Run the whole import dialogue; True when a pack was installed (the window then closes)."""
     if not window._confirm_discard():
         return False
@@ -83,14 +88,14 @@ def choose_and_import(window: QWidget) -> bool:
     return True
 
 
-def _restart(window: QWidget) -> None:
+def _restart(window: MainWindow) -> None:
     window.consultation.dirty = False  # answers were saved or discarded before
     program, args = restart_command()
     QProcess.startDetached(program, args)
     window.close()
 
 
-def confirm(window: QWidget, title: str, text: str) -> bool:
+def confirm(window: MainWindow, title: str, text: str) -> bool:
     """A yes/no question whose text is shown as plain text (a pack's titles are never HTML)."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text,
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
@@ -99,7 +104,7 @@ def confirm(window: QWidget, title: str, text: str) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
-def restore_bundled(window: QWidget) -> bool:
+def restore_bundled(window: MainWindow) -> bool:
     """恢复内置数据: drop the imported pack, restart on the data shipped with the program."""
     installed = datapack.trusted_installed_version()
     bundled = datapack.read_data_version(datapack.bundled_db_path())
@@ -123,7 +128,7 @@ def restore_bundled(window: QWidget) -> bool:
     return True
 
 
-def restore_bundled_action(window: QWidget) -> QAction:
+def restore_bundled_action(window: MainWindow) -> QAction:
     """The 帮助 menu's 恢复内置数据 entry (main_window adds it)."""
     action = QAction("恢复内置数据(&R)…", window)
     action.setStatusTip("删除已导入的数据包，改用随程序发布的政策数据")

@@ -7,14 +7,18 @@ in) without the action reaching into the window's other state.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from desktop.gui.main_window import MainWindow
 
 
 class DataPackController(QObject):
     imported = Signal()  # a pack was installed; the program restarts on it
 
-    def __init__(self, window: QWidget):
+    def __init__(self, window: MainWindow):
         super().__init__(window)
         self.window = window
 

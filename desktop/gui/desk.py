@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -112,7 +113,7 @@ class DeskController(QObject):
             QMessageBox.warning(self.widget, "档案中的评估日期不可用", f"{problem}\n\n档案已打开，评估日期改用今天。")
             as_of = dt.date.today()
         order = {q.fact: i for i, q in enumerate(self.data.questionnaire.questions)}
-        trail = sorted((f for f in list(loaded.profile) + loaded.skipped if f != "name" and f in order), key=order.get)
+        trail = sorted((f for f in list(loaded.profile) + loaded.skipped if f != "name" and f in order), key=order.__getitem__)
         self._replace(Consultation(answers=dict(loaded.profile), skipped=list(loaded.skipped), trail=trail,
                                    pos=len(trail), as_of=as_of, path=path.resolve(), dirty=bool(problem)), opened=True)
         note = f"（评估日期按档案恢复为 {loaded.as_of.isoformat()}）" if loaded.as_of and not problem else ""

@@ -8,30 +8,36 @@ and a data update that changed saved clients' results.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.gui.stats_view import AUTO_PURGE_KEY, KEEP_DAYS_KEY
 from desktop.session.records import RecordsError
 
+if TYPE_CHECKING:
+    from desktop.gui.main_window import MainWindow
+
 SEEN_CHANGE_KEY = "alerts/seen_data_change"
 
 
-def install_desk_menu(window: QMainWindow) -> None:
+def install_desk_menu(window: MainWindow) -> None:
     menu_bar = window.menuBar()
     help_menu = next((a for a in menu_bar.actions() if a.text().startswith("帮助")), None)
     menu = window.menuBar().addMenu("咨询台(&D)")
     if help_menu is not None:  # before 帮助, which stays last
         menu_bar.insertMenu(help_menu, menu)
-    window.act_stats = QAction("咨询统计(&S)…", window)
-    window.act_stats.setStatusTip("按时间、地区、行业、规模汇总的咨询统计（不含企业名称），可导出 CSV / Excel")
-    window.act_stats.triggered.connect(lambda: open_stats(window))
-    window.act_alerts = QAction("客户提醒(&A)…", window)
-    window.act_alerts.setStatusTip("已保存客户的即将到期政策，以及数据更新后结果变化的客户")
-    window.act_alerts.triggered.connect(lambda: open_alerts(window))
-    menu.addAction(window.act_stats)
-    menu.addAction(window.act_alerts)
+    stats = QAction("咨询统计(&S)…", window)
+    stats.setStatusTip("按时间、地区、行业、规模汇总的咨询统计（不含企业名称），可导出 CSV / Excel")
+    stats.triggered.connect(lambda: open_stats(window))
+    alerts = QAction("客户提醒(&A)…", window)
+    alerts.setStatusTip("已保存客户的即将到期政策，以及数据更新后结果变化的客户")
+    alerts.triggered.connect(lambda: open_alerts(window))
+    menu.addAction(stats)
+    menu.addAction(alerts)
+    window.act_stats, window.act_alerts = stats, alerts  # for tests and the keyboard
     QTimer.singleShot(0, lambda: on_start(window))
 
 

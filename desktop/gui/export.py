@@ -8,7 +8,8 @@ thread; the print preview renders the same content (desktop.session.render.repor
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
@@ -55,9 +56,9 @@ class PrintPreview(QPrintPreviewDialog):
     paints on it (the crash of 文件 › 打印预览)."""
 
     def __init__(self, parent: QWidget | None, report, officer: str | None, unlocks, full: bool = False):
-        self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        self.printer.setDocName(f"政策匹配清单 {report.profile.get('name') or ''} {report.as_of.isoformat()}")
-        super().__init__(self.printer, parent)
+        self.own_printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        self.own_printer.setDocName(f"政策匹配清单 {report.profile.get('name') or ''} {report.as_of.isoformat()}")
+        super().__init__(self.own_printer, parent)
         self.setWindowTitle(f"打印预览 — 评估日期 {report.as_of.isoformat()}")
         self._content = (report, officer, unlocks, full)
         self.paintRequested.connect(self._paint)

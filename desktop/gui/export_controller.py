@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Callable
+from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -27,7 +28,7 @@ class ExportController(QObject):
     status = Signal(str, int)
     exported = Signal(object)  # the Path of a written checklist PDF
 
-    def __init__(self, parent: QWidget, data, settings: QSettings, evaluation: Callable[[], object],
+    def __init__(self, parent: QWidget, data, settings: QSettings, evaluation: Callable[[], Any],
                  company: Callable[[], str], folder: Callable[[], Path], remember_folder: Callable[[Path], None],
                  full: Callable[[], bool] = lambda: False):
         super().__init__(parent)

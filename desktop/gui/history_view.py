@@ -45,8 +45,9 @@ class HistoryView(QWidget):
             item.setData(0, PATH_ROLE, e.path or "")
             item.setToolTip(1, e.path or "（未保存为档案）")
             item.setToolTip(3, counts_text(e.counts) if e.counts else "")  # the result model's counts
-        if self.tree.topLevelItemCount():
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        first = self.tree.topLevelItem(0)
+        if first is not None:
+            self.tree.setCurrentItem(first)
 
     def _activated(self, item: QTreeWidgetItem | None, _column: int) -> None:
         path = item.data(0, PATH_ROLE) if item is not None else ""

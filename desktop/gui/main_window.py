@@ -81,6 +81,10 @@ class MainWindow(QMainWindow):
 
     RESULTS, TIMELINE, WHATIF, READER, SEARCH = range(5)
     QUESTIONS, ANSWERS, HISTORY = range(3)
+    # Menu actions that desk_menu.py and datapack_action.py add to the window.
+    act_stats: QAction
+    act_alerts: QAction
+    act_restore_bundled: QAction
 
     def __init__(self, data: PolicyData, settings: QSettings | None = None, store: ProfileStore | None = None):
         super().__init__()
@@ -421,7 +425,8 @@ class MainWindow(QMainWindow):
     def _date_changed(self, day: dt.date) -> None:
         if day == self.consultation.as_of:
             return
-        typing = self.as_of_edit.isAncestorOf(QApplication.focusWidget())
+        focus = QApplication.focusWidget()
+        typing = focus is not None and self.as_of_edit.isAncestorOf(focus)
         self.consultation.as_of = day
         self.refresh()
         if self.questionnaire.finished:

@@ -151,7 +151,7 @@ class ResultsView(QWidget):
             top.setExpanded(self._expanded.get(key, key in EXPANDED_BY_DEFAULT))
         self.tree.setUpdatesEnabled(True)
         self._apply_filter(self.filter_edit.text())
-        if select_item is not None:
+        if select_item is not None and selected is not None:
             self.tree.setCurrentItem(select_item)
             self._show(selected)
         elif selected is not None:
@@ -183,7 +183,7 @@ class ResultsView(QWidget):
             item = stack.pop(0)
             if item.data(0, ID_ROLE):
                 yield item
-            stack[0:0] = [item.child(j) for j in range(item.childCount())]
+            stack[0:0] = [child for j in range(item.childCount()) if (child := item.child(j)) is not None]
 
     def selected_id(self) -> str | None:
         item = self.tree.currentItem()

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from desktop.library.db import LibraryError
+from desktop.service import LibraryError
 from desktop.paths import bundled_db_path, installed_db_path, user_data_dir
 
 Opener = Callable[[Path | None], object]  # desktop.service.open_data

@@ -402,13 +402,13 @@ class TimelineView(QWidget):
         layout.addLayout(head)
         self.canvas = TimelineCanvas()
         self.axis = TimelineAxis(self.canvas)
-        self.scroll = QScrollArea()
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)  # the axis and the rows share their x
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.canvas)
-        self.canvas.current_moved.connect(lambda y, h: self.scroll.ensureVisible(0, y + h // 2, 0, h))
+        self.rows_area = QScrollArea()
+        self.rows_area.setFrameShape(QFrame.Shape.NoFrame)  # the axis and the rows share their x
+        self.rows_area.setWidgetResizable(True)
+        self.rows_area.setWidget(self.canvas)
+        self.canvas.current_moved.connect(lambda y, h: self.rows_area.ensureVisible(0, y + h // 2, 0, h))
         layout.addWidget(self.axis)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.rows_area, 1)
         self._results: list[MeasureResult] = []
         self._as_of = dt.date.today()
 

@@ -44,7 +44,7 @@ def render_ics(report) -> bytes:
     cal.add("prodid", "-//Policy Desk//惠企政策通//ZH")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", _text(f"惠企政策日程 - {report.profile.get('name') or '企业'}"))
-    stamp = dt.datetime.combine(report.as_of, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    stamp = dt.datetime.combine(report.as_of, dt.time(0, 0), tzinfo=dt.UTC)
     for day, summary, description, uid in calendar_events(report):
         event = Event()
         event.add("uid", _text(uid))

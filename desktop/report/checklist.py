@@ -18,7 +18,8 @@ import datetime as dt
 import io
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -346,7 +347,8 @@ def build_story(report, questionnaire, officer: str | None = None, unlocks: Sequ
         story.heading(_p(f"{next(numbers)}、{confirm.label}：回答问题即可确定（{confirm.count}）", st["h1"]))
         for question, items in model.questions_to_confirm():
             story.heading(_p(f"问：{question}（{len(items)} 项）", st["h2"]))
-            more = lambda i: f"；另需确认 {len(i.result.missing_facts) - 1} 个问题" if len(i.result.missing_facts) > 1 else ""
+            def more(i):
+                return f"；另需确认 {len(i.result.missing_facts) - 1} 个问题" if len(i.result.missing_facts) > 1 else ""
             for flowable in _by_document(items, st, more):
                 story.add(flowable)
     inactive = [i for i in model.section("inactive").items if not i.measure.programme_level]
@@ -393,7 +395,8 @@ def _appendix(story: _Story, model, st) -> None:
         story.heading(_p(general.note, st["small"]))
         for group in general.groups:
             story.heading(_p(f"{group.label}（{len(group.items)}）", st["h2"]))
-            maybe = lambda i: "；可能适用" if i.status == "maybe" else ""
+            def maybe(i):
+                return "；可能适用" if i.status == "maybe" else ""
             for flowable in _by_document(group.items, st, maybe):
                 story.add(flowable)
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence, Union
+from typing import Any
+from collections.abc import Callable, Mapping, Sequence
 
-Truth = Union[bool, None]  # None: unknown
+Truth = bool | None  # None: unknown
 
 
 class _NotAsked:
@@ -78,7 +79,7 @@ class Test:
 
 @dataclass(frozen=True)
 class All:
-    parts: tuple["Node", ...]
+    parts: tuple[Node, ...]
 
     def facts(self) -> set[str]:
         return set().union(*(p.facts() for p in self.parts)) if self.parts else set()
@@ -86,7 +87,7 @@ class All:
 
 @dataclass(frozen=True)
 class Any_:
-    parts: tuple["Node", ...]
+    parts: tuple[Node, ...]
 
     def facts(self) -> set[str]:
         return set().union(*(p.facts() for p in self.parts)) if self.parts else set()
@@ -94,13 +95,13 @@ class Any_:
 
 @dataclass(frozen=True)
 class Not:
-    part: "Node"
+    part: Node
 
     def facts(self) -> set[str]:
         return self.part.facts()
 
 
-Node = Union[Test, All, Any_, Not]
+Node = Test | All | Any_ | Not
 
 
 # --------------------------------------------------------------------------- parsing

@@ -10,7 +10,8 @@ import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 import yaml
 
@@ -24,13 +25,13 @@ class SizeStandard:
     source: str
 
     @classmethod
-    def load(cls, path: Path) -> "SizeStandard":
+    def load(cls, path: Path) -> SizeStandard:
         with path.open(encoding="utf-8") as fh:
             data = yaml.safe_load(fh)
         return cls(data["categories"], data["industry_category"], data["source"])
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "SizeStandard":
+    def from_dict(cls, data: Mapping[str, Any]) -> SizeStandard:
         return cls(data["categories"], data["industry_category"], data["source"])
 
     def to_dict(self) -> dict:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
 
 from desktop.rules.conditions import NOT_ASKED, OP_WORDS, Test, evaluate as evaluate_condition
 from desktop.rules.derived import SizeStandard, derive

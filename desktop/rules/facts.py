@@ -11,7 +11,8 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 import yaml
 
@@ -59,7 +60,7 @@ def apply_aliases(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def unsure_facts(data: Any, questionnaire: "Questionnaire") -> list[str]:
+def unsure_facts(data: Any, questionnaire: Questionnaire) -> list[str]:
     """The ``_unsure`` list of a raw profile (or the older ``_skipped``): known, unanswered facts only."""
     if not isinstance(data, dict):
         return []

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Collection, Mapping
+from typing import Any
+from collections.abc import Collection, Mapping
 
 from desktop.rules.conditions import evaluate as evaluate_condition
 from desktop.rules.engine import Engine, MeasureResult

@@ -20,7 +20,8 @@ items resting on more of the company's facts; ties keep the order of the measure
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
+from collections.abc import Iterable, Mapping
 
 from desktop.rules.conditions import NOT_ASKED, All, Any_, Node, Not, Test, evaluate as evaluate_condition
 from desktop.rules.engine import STATUS_LABELS, STATUSES, MeasureResult

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
+from collections.abc import Mapping, Sequence
 
 from desktop.rules.conditions import Test, evaluate as evaluate_condition
 from desktop.rules.engine import STATUS_LABELS, Engine, MeasureResult

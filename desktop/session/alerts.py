@@ -22,7 +22,8 @@ import sqlite3
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from desktop.paths import sqlite_readonly_uri, user_cache_dir, user_data_dir
 from desktop.rules.facts import ProfileError
@@ -240,7 +241,7 @@ class ImportWatch:
             log.warning("no snapshot before import: %s", exc)
             self.snapshot = None
 
-    def __enter__(self) -> "ImportWatch":
+    def __enter__(self) -> ImportWatch:
         return self
 
     def __exit__(self, *_exc) -> None:

@@ -8,7 +8,7 @@ and profile loading ask here, so a wrong date never turns into an English except
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 
 LATEST = dt.date(2100, 12, 31)
 

@@ -148,14 +148,14 @@ class Consultation:
     def can_go_back(self) -> bool:
         return self.pos > 0 or (self.pos >= len(self.trail) and bool(self.trail))
 
-    def start(self, evaluation: Evaluation, questions: dict[str, Question], engine: Engine) -> str | None:
+    def start(self, evaluation: Evaluation | None, questions: dict[str, Question], engine: Engine) -> str | None:
         """Put the first question on screen if none is (a new or just opened consultation)."""
         if self.current is None and self.pos < 0:
             self.pos = len(self.trail)
             return self.forward(evaluation, questions, engine)
         return self.current
 
-    def forward(self, evaluation: Evaluation, questions: dict[str, Question], engine: Engine) -> str | None:
+    def forward(self, evaluation: Evaluation | None, questions: dict[str, Question], engine: Engine) -> str | None:
         """Go to the next question still shown in the trail, else to the best open question."""
         facts = engine.facts_of(self.effective_profile(engine))
         i = self.pos + 1
@@ -165,7 +165,7 @@ class Consultation:
                 self.pos = i
                 return self.current
             i += 1
-        for fact in evaluation.open_facts:
+        for fact in (evaluation.open_facts if evaluation is not None else ()):
             if fact not in self.answers and fact not in self.skipped:
                 if fact in self.trail:
                     self.trail.remove(fact)

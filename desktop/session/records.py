@@ -21,7 +21,8 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
 
 log = logging.getLogger("policy_desk.records")
 
@@ -118,7 +119,7 @@ class Consultation:
                 js(self.applies), js(self.maybe), js(self.unsure), js(self.whatif))
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> "Consultation":
+    def from_row(cls, row: sqlite3.Row) -> Consultation:
         def load(key: str, kind: type) -> Any:
             try:
                 value = json.loads(row[key]) if row[key] else kind()

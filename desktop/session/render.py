@@ -7,7 +7,7 @@ Links inside the detail pane are ``question:<fact>`` (jump to the question that 
 from __future__ import annotations
 
 import html
-from typing import Iterable
+from collections.abc import Iterable
 
 from desktop.rules.engine import STATUS_LABELS, MeasureResult
 from desktop.rules.facts import Questionnaire

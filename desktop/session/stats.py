@@ -12,7 +12,8 @@ import datetime as dt
 import io
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from desktop.session.records import RecordStore
 
