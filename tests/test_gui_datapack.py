@@ -50,6 +50,9 @@ def _patch(monkeypatch, tmp_path, pack_path, started):
     target = tmp_path / "installed" / "policies.db"
     import desktop.datapack_install as install
 
+    from desktop import paths
+
+    monkeypatch.setattr(paths, "installed_db_path", lambda: target)  # where trust looks (desktop/datapack_trust.py)
     monkeypatch.setattr(install, "installed_db_path", lambda: target)
     monkeypatch.setattr(dp, "installed_db_path", lambda: target)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(pack_path), ""))

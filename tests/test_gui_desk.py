@@ -183,9 +183,11 @@ def test_print_preview_renders_the_checklist_with_the_date(qtbot, window, tmp_pa
     report = window.evaluation.report
     text = preview_document(report, "王老师", window.evaluation.unlocks).toPlainText()
     assert f"评估日期：{AS_OF.isoformat()}" in text and CATERING["name"] in text and "王老师" in text
-    applies = [r for r in report.results if r.status == "applies" and not r.measure.programme_level]
-    if applies:
-        assert applies[0].measure.title in text
+    # The preview shows the result model: its first duty and first benefit, not the appendix.
+    firsts = [s.items[0] for s in (report.model.section("must_do"), report.model.section("can_apply")) if s.items]
+    assert firsts
+    for item in firsts:
+        assert item.measure.title in text
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     out = tmp_path / "preview.pdf"

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from desktop.datapack import write_pack
 from desktop.paths import installed_db_path
+from packkeys import TEST_SIGN_KEY, trust_test_key
 from test_gui_support import gui_app, messages  # noqa: F401
 
 
@@ -69,12 +70,13 @@ def test_missing_database_import_a_pack_and_continue(gui_app, db_path, tmp_path,
     from desktop.gui.app import create_main_window
 
     monkeypatch.setenv("POLICY_DESK_DATA", str(tmp_path / "data"))
+    trust_test_key(tmp_path / "data")  # the pack below is signed with the test key
     newer = tmp_path / "newer.db"
     shutil.copy(db_path, newer)
     with sqlite3.connect(newer) as conn:
         conn.execute("UPDATE meta SET value = '2099.1.1' WHERE key = 'data_version'")
     pack = tmp_path / "2099.1.1.pdpack"
-    write_pack(newer, pack)
+    write_pack(newer, pack, sign_key=TEST_SIGN_KEY)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(pack), "")))
     answer = Answer("导入")
     _app, window, data = create_main_window(tmp_path / "none.db")
