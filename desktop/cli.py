@@ -175,7 +175,9 @@ def cmd_questions(args) -> int:
         _print_json(state.to_json() if args.interview else [q.to_json() for q in ranked])
         return 0
     if state.done:
-        print(f"问询可以结束：已回答或标为不确定 {state.asked} 题，余下的问题只涉及政策方向或次要事项。")
+        why = ("已达本次问询的题数上限" if any(q.worth_asking for q in state.to_confirm)
+               else "余下的问题只涉及政策方向或次要事项")
+        print(f"问询可以结束：已回答或标为不确定 {state.asked} 题，{why}。")
     else:
         print(f"还需询问约 {state.remaining} 题（已回答或标为不确定 {state.asked} 题），最重要的在前：")
     for i, q in enumerate(state.next, 1):

@@ -356,7 +356,7 @@ def summary_html(company: str, answered: int, skipped: int, counts: dict[str, in
     if to_confirm:
         shown = "".join(f"<li>{html.escape(t)}</li>" for t in to_confirm[:6])
         more = f"<li>……等共 {len(to_confirm)} 项</li>" if len(to_confirm) > 6 else ""
-        rest = ("。余下的问题只涉及政策方向或次要事项，本次咨询不再询问；以下事项留待确认"
+        rest = ("。本次咨询不再提问（已达题数上限，或余下的问题只涉及政策方向和次要事项）；以下事项留待确认"
                 f"（在“全部回答”中随时可以补充）：</p><ul>{shown}{more}</ul><p>")
     else:
         rest = "。剩下的问题都不会再改变任何政策的判断，所以不再询问。"
