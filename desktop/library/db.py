@@ -11,20 +11,18 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from desktop.corpus.ingest import ParsedDocument, ingest_corpus
 from desktop.corpus.normalize import normalize_for_match
 from desktop.library.schema import REQUIRED_TABLES, read_meta
 from desktop.paths import sqlite_readonly_uri
 
-
+if TYPE_CHECKING:  # sqlite-utils (and the numpy it loads) only where the database is built
+    import sqlite_utils
 
 class LibraryError(Exception):
     """The policy database cannot be used; the message says why in Chinese and English."""
-
 
 @dataclass(frozen=True)
 class DocumentRow:
@@ -48,7 +46,6 @@ class DocumentRow:
     def label(self) -> str:
         return f"{self.title}（{self.doc_number}）" if self.doc_number else self.title
 
-
 @dataclass(frozen=True)
 class SectionRow:
     id: str
@@ -67,9 +64,7 @@ class SectionRow:
     char_end: int
     responsible: list[str]
 
-
 # --------------------------------------------------------------------------- writing
-
 
 def write_library(db: sqlite_utils.Database, corpus_dir: Path) -> dict[str, int]:
     """Parse the corpus and (re)write tables ``documents`` and ``sections``; return counts."""
@@ -87,7 +82,6 @@ def write_library(db: sqlite_utils.Database, corpus_dir: Path) -> dict[str, int]
     sections.create_index(["doc_id", "ordinal"])
     documents.create_index(["doc_number"])
     return {"documents": len(parsed), "sections": sum(len(pd.sections) for pd in parsed)}
-
 
 def _document_record(ordinal: int, pd: ParsedDocument) -> dict[str, Any]:
     d = pd.doc
@@ -111,7 +105,6 @@ def _document_record(ordinal: int, pd: ParsedDocument) -> dict[str, Any]:
         "text": pd.text,
     }
 
-
 def _section_record(pd: ParsedDocument, s) -> dict[str, Any]:
     return {
         "id": f"{pd.doc.id}/{s.ordinal}",
@@ -131,9 +124,7 @@ def _section_record(pd: ParsedDocument, s) -> dict[str, Any]:
         "responsible": json.dumps(s.responsible, ensure_ascii=False),
     }
 
-
 # --------------------------------------------------------------------------- reading
-
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """Open ``path`` read-only and check it is a policy database; raise LibraryError otherwise."""
@@ -150,7 +141,6 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         conn.close()
         raise LibraryError(f"政策数据库不完整，缺少数据表：{', '.join(missing)}。请重新安装或导入数据包。(Incomplete database.)")
     return conn
-
 
 class Library:
     """Read access to documents and sections of a policy database."""
@@ -207,7 +197,6 @@ class Library:
         doc = self.document(doc_id)
         return locate(doc.text, quote) if doc else None
 
-
 def _normalized_map(text: str) -> tuple[str, list[int]]:
     """``text`` normalised for matching, with the display offset of every normalised character."""
     chars: list[str] = []
@@ -217,7 +206,6 @@ def _normalized_map(text: str) -> tuple[str, list[int]]:
             chars.append(n)
             index.append(i)
     return "".join(chars), index
-
 
 def locate_all(text: str, needle: str) -> list[tuple[int, int]]:
     """Every place ``needle`` stands in ``text``, ignoring white space, width and case."""
@@ -232,12 +220,10 @@ def locate_all(text: str, needle: str) -> list[tuple[int, int]]:
         pos = norm.find(want, pos + len(want))
     return spans
 
-
 def locate(text: str, quote: str) -> tuple[int, int] | None:
     """The first place ``quote`` stands in ``text`` (display offsets), or None."""
     spans = locate_all(text, quote)
     return spans[0] if spans else None
-
 
 def _document_row(r: sqlite3.Row) -> DocumentRow:
     return DocumentRow(
@@ -247,7 +233,6 @@ def _document_row(r: sqlite3.Row) -> DocumentRow:
         english_title=r["english_title"], domain=r["domain"], category=r["category"],
         sources=json.loads(r["sources"] or "[]"), text=r["text"],
     )
-
 
 def _section_row(r: sqlite3.Row) -> SectionRow:
     return SectionRow(
