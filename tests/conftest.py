@@ -29,8 +29,19 @@ def pytest_collection_modifyitems(items):
     """Every GUI test builds a main window (seconds each on a shared machine): all are ``slow``, so
     the fast lane ``-m "not slow and not frozen"`` runs the logic only (docs/benchmarks.md)."""
     for item in items:
-        if item.path.name.startswith("test_gui_"):
+        if item.path.name.startswith("test_gui_") or item.path.name in SLOW_MODULES \
+                or getattr(item, "originalname", None) in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
+
+
+# Modules whose every test builds a data pack, a search index or PDFs, or replays whole interviews
+# (seconds each), and single tests that run the whole corpus many times: the full lane runs them.
+SLOW_MODULES = {"test_datapack.py", "test_datapack_validation.py", "test_search_index.py", "test_checklist.py"}
+SLOW_TESTS = {
+    "test_window_and_command_line_agree_on_every_measure",  # 209 profiles through the window and the CLI
+    "test_interview_finds_what_the_full_profile_finds",  # every example interviewed on two dates
+    "test_private_firm_gets_no_foreign_investment_only_question",  # every example interviewed
+}
 
 
 @pytest.fixture(scope="session")
