@@ -1,18 +1,21 @@
-"""Full-text search over the policy library (SQLite FTS5; see search_index for the tables).
+"""Full-text search over the policy library: whoosh for ranked word search, FTS5 trigram for substrings.
 
 A query (desktop.library.query) is a list of wanted words, each with its spellings. Each word's
-sections come from the word index (jieba words) and the trigram index (any substring of three or
-more characters); a word in a document's title counts for all its sections. Sections with every
-word come first — exact phrase, then words close together, then the rest — then sections with
-most of the words, marked ``"match": "partial"`` with the words they lack, so an answerable query
-is never empty. Hits are grouped by document: one hit per document, with the number of its
-sections that match (``doc_hits``); filtering on ``doc_id`` lists all of them. A query has a
-time budget; a damaged cache index is rebuilt.
+sections come from the whoosh index (jieba words, one position per word: a spelling of several
+words is a whoosh Phrase) and the SQLite FTS5 trigram table (any substring of three or more
+characters that the segmentation hides); a word in a document's title counts for all its
+sections. Sections with every word come first — exact phrase (a whoosh Phrase), then words close
+together (a whoosh SpanNear2), then the rest, each in whoosh's BM25F order (title and 文号
+boosted) — then sections with most of the words, marked ``"match": "partial"`` with the words
+they lack, so an answerable query is never empty. Hits are grouped by document: one hit per
+document, with the number of its sections that match (``doc_hits``); filtering on ``doc_id``
+lists all of them. A query has a time budget; a damaged index is rebuilt.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import datetime as dt
 import json
 import math
@@ -26,22 +29,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from desktop.library.analyzer import get_jieba
+from whoosh.matching import IntersectionMatcher, ListMatcher
+from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.query.spans import SpanNear2, SpanOr
+
+from desktop.library.analyzer import analysed_words, get_jieba
 from desktop.library.db import LibraryError, _normalized_map, connect_readonly
 from desktop.library.query import Clause, ParsedQuery, QueryError, parse_query
 from desktop.library.search_index import (  # build_index, index_dir_for: used by build/build_app.py
     build_index,
     document_type,
+    INDEX_FILE,
     ensure_cache_index,
     has_current_tables,
     index_dir_for,
     open_index_connection,
+    open_whoosh,
 )
 from desktop.library.textfold import fold_chars, normalize_doc_numbers
 
 SNIPPET_CHARS = 90
 RANKED_PER_LEVEL = 150  # sections scored in Python per match level (after an FTS5 bm25 cut)
-PROXIMITY_CHARS = 30  # every word within this many characters counts as "close together"
+PROXIMITY_WORDS = 12  # every word within this many word positions counts as "close together"
+EXACT_SCORING_ROWS = 3000  # up to this many sections, whoosh scores exactly those; above, its top hits
 TIME_BUDGET_SECONDS = 0.8
 LEVEL_WEIGHT = 20  # above any within-level score (at most 18), so a score never rises down the list
 Progress = Callable[[int, int], None]
@@ -179,20 +189,24 @@ class Searcher:
 
     def _open(self, on_progress: Progress | None = None, damaged: bool = False) -> None:
         conn = connect_readonly(self.db_path)
-        if not damaged and has_current_tables(conn):
+        if has_current_tables(conn):
             self.conn, self.index_path = conn, self.db_path  # built into policies.db
         else:
             conn.close()
-            path = ensure_cache_index(self.db_path, on_progress, damaged=damaged)
+            self.conn = None
+        folder = ensure_cache_index(self.db_path, on_progress, damaged=damaged)
+        if self.conn is None:
             try:
-                self.conn = open_index_connection(path)
+                self.conn = open_index_connection(folder / INDEX_FILE)
             except sqlite3.DatabaseError:
-                path = ensure_cache_index(self.db_path, on_progress, damaged=True)
-                self.conn = open_index_connection(path)
-            self.index_path = path
+                folder = ensure_cache_index(self.db_path, on_progress, damaged=True)
+                self.conn = open_index_connection(folder / INDEX_FILE)
+            self.index_path = folder / INDEX_FILE
+        self.index_folder = folder
         try:
             self._load()
-        except sqlite3.DatabaseError:
+            self.whoosh = open_whoosh(folder, len(self.row_doc) - 1)
+        except Exception:  # sqlite3.DatabaseError, or whatever a damaged whoosh file raises
             if damaged:
                 raise LibraryError("检索索引无法读取，重建后仍失败。请重新安装或导入数据包。") from None
             self.conn.close()
@@ -209,17 +223,18 @@ class Searcher:
             self._title_starts.append(pos)
             pos += len(d.norm_title) + 1
         self._titles = "\n".join(d.norm_title for d in self.docs)
-        self.row_doc: list[int] = [0] * ((max((d.last_row for d in self.docs), default=0)) + 1)
+        self.row_doc: list[int] = [0] * (self.conn.execute("SELECT count(*) FROM search_sections").fetchone()[0] + 1)
         for d in self.docs:
             for r in range(d.first_row, d.last_row + 1):
                 self.row_doc[r] = d.ordinal
 
     def _rebuild_after_read_error(self) -> None:
         """A read error in the index: rebuild it in a fresh folder (a damaged db is reported)."""
-        try:
-            self.conn.close()
-        except sqlite3.Error:
-            pass
+        for closing in (self.conn.close, self.whoosh.close):
+            try:
+                closing()
+            except Exception:
+                pass
         self._open(damaged=True)
 
     # ----------------------------------------------------------------- the query
@@ -242,7 +257,7 @@ class Searcher:
                     out["hits"] = []
                     out["error"] = "查询用时过长，已停止。请换用更具体的词语。"
                     return out
-                except sqlite3.DatabaseError as exc:
+                except (sqlite3.DatabaseError, OSError, EOFError, ValueError) as exc:
                     if "interrupt" in str(exc):
                         out["hits"] = []
                         out["error"] = "查询用时过长，已停止。请换用更具体的词语。"
@@ -277,12 +292,12 @@ class Searcher:
         return allowed
 
     def _rows_with(self, clause: Clause, deadline: float) -> set[int]:
-        """Sections whose text holds one of the clause's spellings (word index ∪ trigram index)."""
+        """Sections whose text holds one of the clause's spellings (whoosh words ∪ trigram index)."""
         rows: set[int] = set()
         words = [a for a in clause.alternatives if not clause.phrase or len(a) < 3]
-        if words:
-            expr = " OR ".join(_fts_string(a) for a in words)
-            rows.update(map(_first, self.conn.execute("SELECT rowid FROM search_words WHERE search_words MATCH ?", (expr,)).fetchall()))
+        query = _clause_query(words, ("body",)) if words else None
+        if query is not None:
+            rows.update(d + 1 for d in self.whoosh.docs_for_query(query))
         long = [a for a in clause.alternatives if len(a) >= 3]
         if long:
             expr = " OR ".join(_fts_string(a) for a in long)
@@ -364,7 +379,7 @@ class Searcher:
         while n >= 1:
             rows, docs = levels.get(n, []), doc_levels.get(n, [])
             counts = Counter(map(row_doc.__getitem__, rows))
-            ranked = self._rank(rows, docs, clauses, parsed.phrase, body_sets, title_mask, counts)
+            ranked = self._rank(rows, docs, clauses, parsed.phrase, body_sets, title_mask, counts, n == k)
             for score, r, d in ranked:
                 if per_document and d in shown_docs:
                     continue
@@ -402,41 +417,73 @@ class Searcher:
 
     def _rank(self, rows: list[int], docs: list[int], clauses: list[Clause], phrase: str,
               body_sets: list[set[int]], title_mask: dict[int, int],
-              doc_counts: Counter) -> list[tuple[float, int | None, int]]:
+              doc_counts: Counter, all_words: bool) -> list[tuple[float, int | None, int]]:
         """(score, section rowid or None for the title, doc) best first, for one match level."""
-        if len(rows) > RANKED_PER_LEVEL:
-            rows = self._bm25_cut(rows, clauses, body_sets)
-        texts = {}
-        if rows:
-            marks = ",".join("?" * len(rows))
-            texts = dict(self.conn.execute(f"SELECT rowid, norm FROM search_sections WHERE rowid IN ({marks})", rows))
+        bm25 = self._bm25(rows, clauses, body_sets, all_words)
+        rows = list(bm25)
+        top = max(bm25.values(), default=0.0) or 1.0
+        in_phrase, near = self._phrase_and_near(rows, clauses, phrase)
         scored: list[tuple[float, int | None, int]] = []
         for r in rows:
             in_body = sum(1 for s in body_sets if r in s)
             d = self.row_doc[r]
             # A document about the words (in its title, in many of its clauses) ranks a little higher.
             about = 1.5 * title_mask.get(d, 0).bit_count() / len(clauses) + min(0.5, math.log1p(doc_counts[d]) / 6)
-            scored.append((_score(texts.get(r, ""), clauses, phrase, in_body, section=True) + about, r, d))
+            order = 12.0 if r in in_phrase else 4.0 if r in near else 0.0
+            scored.append((order + 2 + in_body / len(clauses) + bm25[r] / top + about, r, d))
         for d in docs:
-            scored.append((_score(self.docs[d].norm_title, clauses, phrase, title_mask[d].bit_count(), section=False), None, d))
+            scored.append((_score(self.docs[d].norm_title, clauses, phrase, title_mask[d].bit_count()), None, d))
         scored.sort(key=lambda t: (-t[0], t[2], t[1] or 0))
         return scored
 
-    def _bm25_cut(self, rows: list[int], clauses: list[Clause], body_sets: list[set[int]]) -> list[int]:
-        """The RANKED_PER_LEVEL sections of ``rows`` to score: FTS5's bm25 best for all the words
-        first, then those holding most words in their own text."""
-        expr = " AND ".join("(" + " OR ".join(_fts_string(a) for a in c.alternatives) + ")" for c in clauses)
-        wanted = set(rows)
-        order: list[int] = []
-        for (r,) in self.conn.execute("SELECT rowid FROM search_words WHERE search_words MATCH ? ORDER BY rank LIMIT ?",
-                                      (expr, RANKED_PER_LEVEL * 2)):
-            if r in wanted:
-                order.append(r)
-                if len(order) >= RANKED_PER_LEVEL:
-                    return order
-        seen = set(order)
-        rest = sorted((r for r in rows if r not in seen), key=lambda r: -sum(1 for s in body_sets if r in s))
-        return (order + rest)[:RANKED_PER_LEVEL]
+    def _bm25(self, rows: list[int], clauses: list[Clause], body_sets: list[set[int]],
+              all_words: bool) -> dict[int, float]:
+        """Up to RANKED_PER_LEVEL of ``rows`` with whoosh's BM25F score (title and 文号 boosted),
+        best first; sections that only the trigram index found follow, most words first."""
+        parts = [q for q in (_clause_query(c.alternatives, ("body", "title", "doc_number")) for c in clauses) if q]
+        scores: list[tuple[float, int]] = []
+        if parts and rows:
+            query = (And(parts) if all_words else Or(parts)) if len(parts) > 1 else parts[0]
+            if len(rows) <= EXACT_SCORING_ROWS:
+                matcher = query.matcher(self.whoosh, self.whoosh.context())
+                both = IntersectionMatcher(ListMatcher([r - 1 for r in rows]), matcher)
+                while both.is_active():
+                    scores.append((both.score(), both.id() + 1))
+                    both.next()
+            else:  # many sections: whoosh's own top hits (it skips blocks that cannot make the top)
+                wanted = set(rows)
+                for hit in self.whoosh.search(query, limit=RANKED_PER_LEVEL * 4):
+                    if hit.docnum + 1 in wanted:
+                        scores.append((hit.score, hit.docnum + 1))
+        scores.sort(key=lambda t: (-t[0], t[1]))
+        out = {r: score for score, r in scores[:RANKED_PER_LEVEL]}
+        if len(out) < RANKED_PER_LEVEL and len(out) < len(rows):
+            rest = sorted((r for r in rows if r not in out), key=lambda r: -sum(1 for s in body_sets if r in s))
+            out.update((r, 0.0) for r in rest[: RANKED_PER_LEVEL - len(out)])
+        return out
+
+    def _phrase_and_near(self, rows: list[int], clauses: list[Clause], phrase: str) -> tuple[set[int], set[int]]:
+        """Of ``rows``, those with the query's words as a phrase (whoosh Phrase, body or title)
+        and those with every word within PROXIMITY_WORDS positions (whoosh SpanNear2)."""
+        if not rows:
+            return set(), set()
+        words = analysed_words(phrase) if len(phrase) >= 2 else []
+        in_phrase: set[int] = set()
+        if len(words) >= 2:
+            in_phrase = self._among(Or([Phrase("body", words), Phrase("title", words)]), rows)
+        elif words:  # one word: the word as typed (not a thesaurus spelling) is "the phrase"
+            in_phrase = self._among(Or([Term("body", words[0]), Term("title", words[0])]), rows)
+        near: set[int] = set()
+        spans = [_span_query(c.alternatives) for c in clauses]
+        if len(clauses) > 1 and all(spans):
+            near = self._among(SpanNear2(spans, slop=PROXIMITY_WORDS, ordered=False), rows)
+        return in_phrase, near
+
+    def _among(self, query: Query, rows: list[int]) -> set[int]:
+        """The rows of ``rows`` that ``query`` matches, checked only there (whoosh skips to them)."""
+        matcher = query.matcher(self.whoosh, self.whoosh.boolean_context())
+        both = IntersectionMatcher(ListMatcher(sorted(r - 1 for r in rows)), matcher)
+        return {d + 1 for d in both.all_ids()}
 
     def _hit(self, rowid: int | None, d: int, score: float, n: int, k: int, clauses: list[Clause],
              wanted: list[set[int]], title_mask: dict[int, int], doc_hits: int, html: bool, filters: dict) -> dict:
@@ -469,8 +516,8 @@ class Searcher:
         return hit
 
 
-def _score(norm: str, clauses: list[Clause], phrase: str, in_body: int, section: bool) -> float:
-    """Exact phrase, then words close together, then a section over the title, then frequency."""
+def _score(norm: str, clauses: list[Clause], phrase: str, in_title: int) -> float:
+    """A document's title (it is not a whoosh document): exact phrase, then words close together."""
     score = 0.0
     positions: list[list[int]] = []
     occurrences = 0
@@ -486,13 +533,36 @@ def _score(norm: str, clauses: list[Clause], phrase: str, in_body: int, section:
             positions.append(found)
     if len(phrase) >= 2 and phrase in norm:
         score += 8 + 4  # the words in order, side by side: close together as well
-    elif len(positions) == len(clauses) and len(clauses) > 1 and _window(positions) <= PROXIMITY_CHARS:
+    elif len(positions) == len(clauses) and len(clauses) > 1 and _window(positions) <= 2 * PROXIMITY_WORDS:
         score += 4
-    if section:
-        score += 2
-    score += in_body / max(1, len(clauses))
+    score += in_title / max(1, len(clauses))
     score += min(1.0, occurrences / (1 + math.log(1 + len(norm))) / 4)
     return score
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_query(field: str, spelling: str) -> Query | None:
+    """One spelling as whoosh sees it: a Term, or a Phrase when the analyzer makes several words."""
+    words = analysed_words(spelling)
+    if not words:
+        return None
+    return Term(field, words[0]) if len(words) == 1 else Phrase(field, words)
+
+
+def _clause_query(alternatives: Iterable[str], fields: tuple[str, ...]) -> Query | None:
+    """Any spelling of one word, in any of ``fields``."""
+    parts = [q for a in alternatives for f in fields if (q := _word_query(f, a)) is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Or(parts)
+
+
+def _span_query(alternatives: Iterable[str]) -> Query | None:
+    """One word as a span query over the body, for SpanNear2."""
+    parts = [q for a in alternatives if (q := _word_query("body", a)) is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else SpanOr(parts)
 
 
 def _window(positions: list[list[int]]) -> int:
