@@ -29,9 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from whoosh.matching import IntersectionMatcher, ListMatcher
 from whoosh.query import And, Or, Phrase, Query, Term
-from whoosh.query.spans import SpanNear2, SpanOr
+from whoosh.reading import TermNotFound
 
 from desktop.library.analyzer import analysed_words, get_jieba
 from desktop.library.db import LibraryError, _normalized_map, connect_readonly
@@ -51,7 +50,8 @@ from desktop.library.textfold import fold_chars, normalize_doc_numbers
 SNIPPET_CHARS = 90
 RANKED_PER_LEVEL = 150  # sections scored in Python per match level (after an FTS5 bm25 cut)
 PROXIMITY_WORDS = 12  # every word within this many word positions counts as "close together"
-EXACT_SCORING_ROWS = 3000  # up to this many sections, whoosh scores exactly those; above, its top hits
+EXACT_SCORING_ROWS = 400  # whoosh scores at most this many sections per match level
+ROWS_PER_DOCUMENT = 20  # of which at most this many from one document (hits are grouped by document)
 TIME_BUDGET_SECONDS = 0.8
 LEVEL_WEIGHT = 20  # above any within-level score (at most 18), so a score never rises down the list
 Progress = Callable[[int, int], None]
@@ -292,12 +292,17 @@ class Searcher:
         return allowed
 
     def _rows_with(self, clause: Clause, deadline: float) -> set[int]:
-        """Sections whose text holds one of the clause's spellings (whoosh words ∪ trigram index)."""
+        """Sections whose text holds one of the clause's spellings (whoosh words ∪ trigram index).
+
+        A spelling of one word is a whoosh Term, of several a whoosh Phrase."""
         rows: set[int] = set()
         words = [a for a in clause.alternatives if not clause.phrase or len(a) < 3]
-        query = _clause_query(words, ("body",)) if words else None
-        if query is not None:
-            rows.update(d + 1 for d in self.whoosh.docs_for_query(query))
+        for spelling in words:
+            query = _word_query("body", spelling)
+            if isinstance(query, Term):
+                rows.update(self._term_rows("body", query.text))
+            elif query is not None:
+                rows.update(self.whoosh.docs_for_query(query))
         long = [a for a in clause.alternatives if len(a) >= 3]
         if long:
             expr = " OR ".join(_fts_string(a) for a in long)
@@ -307,6 +312,25 @@ class Searcher:
         if time.monotonic() > deadline:
             raise _BudgetExceeded
         return rows
+
+    def _term_rows(self, field: str, word: str) -> Iterable[int]:
+        """The sections (whoosh docnums = rowids) of one word, read block by block.
+
+        whoosh's own ``all_ids`` yields one id per Python call; the whoosh3 leaf matcher holds
+        each block's ids as one array, so they are taken whole (whoosh-reloaded 2.7.5 is pinned)."""
+        try:
+            m = self.whoosh.reader().postings(field, word)
+        except TermNotFound:
+            return ()
+        if not all(hasattr(m, a) for a in ("_ids", "_i", "_read_ids", "_next_block")):
+            return list(m.all_ids())
+        ids: list[int] = []
+        while m.is_active():
+            if m._ids is None:
+                m._read_ids()
+            ids.extend(m._ids[m._i:])
+            m._next_block()
+        return ids
 
     def _norm(self, rowid: int) -> str:
         row = self.conn.execute("SELECT norm FROM search_sections WHERE rowid = ?", (rowid,)).fetchone()
@@ -379,7 +403,7 @@ class Searcher:
         while n >= 1:
             rows, docs = levels.get(n, []), doc_levels.get(n, [])
             counts = Counter(map(row_doc.__getitem__, rows))
-            ranked = self._rank(rows, docs, clauses, parsed.phrase, body_sets, title_mask, counts, n == k)
+            ranked = self._rank(rows, docs, clauses, parsed.phrase, body_sets, title_mask, counts, per_document)
             for score, r, d in ranked:
                 if per_document and d in shown_docs:
                     continue
@@ -417,12 +441,13 @@ class Searcher:
 
     def _rank(self, rows: list[int], docs: list[int], clauses: list[Clause], phrase: str,
               body_sets: list[set[int]], title_mask: dict[int, int],
-              doc_counts: Counter, all_words: bool) -> list[tuple[float, int | None, int]]:
+              doc_counts: Counter, per_document: bool) -> list[tuple[float, int | None, int]]:
         """(score, section rowid or None for the title, doc) best first, for one match level."""
-        bm25 = self._bm25(rows, clauses, body_sets, all_words)
+        postings: dict = {}
+        bm25 = self._bm25(rows, clauses, body_sets, title_mask, doc_counts, per_document, postings)
         rows = list(bm25)
         top = max(bm25.values(), default=0.0) or 1.0
-        in_phrase, near = self._phrase_and_near(rows, clauses, phrase)
+        in_phrase, near = self._phrase_and_near(rows, clauses, phrase, postings)
         scored: list[tuple[float, int | None, int]] = []
         for r in rows:
             in_body = sum(1 for s in body_sets if r in s)
@@ -437,53 +462,110 @@ class Searcher:
         return scored
 
     def _bm25(self, rows: list[int], clauses: list[Clause], body_sets: list[set[int]],
-              all_words: bool) -> dict[int, float]:
+              title_mask: dict[int, int], doc_counts: Counter, per_document: bool,
+              postings: dict[tuple[str, str], dict[int, tuple[float, Callable[[], list[int]]]]]) -> dict[int, float]:
         """Up to RANKED_PER_LEVEL of ``rows`` with whoosh's BM25F score (title and 文号 boosted),
-        best first; sections that only the trigram index found follow, most words first."""
-        parts = [q for q in (_clause_query(c.alternatives, ("body", "title", "doc_number")) for c in clauses) if q]
-        scores: list[tuple[float, int]] = []
-        if parts and rows:
-            query = (And(parts) if all_words else Or(parts)) if len(parts) > 1 else parts[0]
-            if len(rows) <= EXACT_SCORING_ROWS:
-                matcher = query.matcher(self.whoosh, self.whoosh.context())
-                both = IntersectionMatcher(ListMatcher([r - 1 for r in rows]), matcher)
-                while both.is_active():
-                    scores.append((both.score(), both.id() + 1))
-                    both.next()
-            else:  # many sections: whoosh's own top hits (it skips blocks that cannot make the top)
-                wanted = set(rows)
-                for hit in self.whoosh.search(query, limit=RANKED_PER_LEVEL * 4):
-                    if hit.docnum + 1 in wanted:
-                        scores.append((hit.score, hit.docnum + 1))
-        scores.sort(key=lambda t: (-t[0], t[1]))
-        out = {r: score for score, r in scores[:RANKED_PER_LEVEL]}
-        if len(out) < RANKED_PER_LEVEL and len(out) < len(rows):
-            rest = sorted((r for r in rows if r not in out), key=lambda r: -sum(1 for s in body_sets if r in s))
-            out.update((r, 0.0) for r in rest[: RANKED_PER_LEVEL - len(out)])
+        best first.
+
+        Each query word's whoosh postings are read at just the candidate sections and scored by
+        whoosh's BM25F scorer (what an Or of Terms over the fields would sum, without walking the
+        rest of the postings). More than EXACT_SCORING_ROWS sections: the candidates are those of
+        the documents most about the words (title words, then matching sections), at most
+        ROWS_PER_DOCUMENT each (most words in their own text first), so the cost stays flat."""
+        fields = ("body", "title", "doc_number")
+        candidates = rows
+        if len(rows) > EXACT_SCORING_ROWS:
+            row_doc = self.row_doc
+            order = sorted(doc_counts, key=lambda d: (-title_mask.get(d, 0).bit_count(), -doc_counts[d], d))
+            cap = ROWS_PER_DOCUMENT if per_document else EXACT_SCORING_ROWS
+            chosen: dict[int, list[int]] = {}
+            total = 0
+            for d in order:
+                chosen[d] = []
+                total += min(cap, doc_counts[d])
+                if total >= EXACT_SCORING_ROWS:
+                    break
+            for r in rows:
+                if row_doc[r] in chosen:
+                    chosen[row_doc[r]].append(r)
+            candidates = []
+            for d, rs in chosen.items():
+                if len(rs) > cap:
+                    rs = sorted(rs, key=lambda r: -sum(1 for s in body_sets if r in s))[:cap]
+                candidates.extend(rs)
+        words = sorted({w for c in clauses for a in c.alternatives for w in analysed_words(a)})
+        scores: dict[int, float] = dict.fromkeys(candidates, 0.0)
+        targets = sorted(candidates)
+        for field in fields:
+            for word in words:
+                found = self._postings_at(field, word, targets)
+                postings[field, word] = found  # kept: the phrase check reads positions from them
+                for d, (score, _) in found.items():
+                    scores[d] += score
+        ranked = sorted(scores.items(), key=lambda t: (-t[1], -sum(1 for s in body_sets if t[0] in s), t[0]))
+        return dict(ranked[:RANKED_PER_LEVEL])
+
+    def _postings_at(self, field: str, word: str, targets: list[int]) -> dict[int, tuple[float, Callable[[], list[int]]]]:
+        """whoosh's postings of ``word`` at the documents ``targets`` (sorted docnums): the BM25F
+        score and a function giving the word's positions (decoded only when asked). Skips straight
+        to each target."""
+        try:
+            m = self.whoosh.postings(field, word)
+        except TermNotFound:
+            return {}
+        decode = self.whoosh.schema[field].format.decode_positions
+        out: dict[int, tuple[float, Callable[[], list[int]]]] = {}
+        skip = _block_skipper(m)
+        for t in targets:
+            if not m.is_active():
+                break
+            if m.id() < t:
+                skip(t)
+                if not m.is_active():
+                    break
+            if m.id() == t:
+                out[t] = (m.score(), functools.partial(decode, m.value()))
         return out
 
-    def _phrase_and_near(self, rows: list[int], clauses: list[Clause], phrase: str) -> tuple[set[int], set[int]]:
-        """Of ``rows``, those with the query's words as a phrase (whoosh Phrase, body or title)
-        and those with every word within PROXIMITY_WORDS positions (whoosh SpanNear2)."""
+    def _phrase_and_near(self, rows: list[int], clauses: list[Clause], phrase: str,
+                         postings: dict) -> tuple[set[int], set[int]]:
+        """Of ``rows``, those with the query's words as a phrase (consecutive whoosh positions, in
+        the body or the title) and those with every word within PROXIMITY_WORDS positions, read
+        from the whoosh postings of just those sections (mostly already read for the score)."""
         if not rows:
             return set(), set()
-        words = analysed_words(phrase) if len(phrase) >= 2 else []
-        in_phrase: set[int] = set()
-        if len(words) >= 2:
-            in_phrase = self._among(Or([Phrase("body", words), Phrase("title", words)]), rows)
-        elif words:  # one word: the word as typed (not a thesaurus spelling) is "the phrase"
-            in_phrase = self._among(Or([Term("body", words[0]), Term("title", words[0])]), rows)
-        near: set[int] = set()
-        spans = [_span_query(c.alternatives) for c in clauses]
-        if len(clauses) > 1 and all(spans):
-            near = self._among(SpanNear2(spans, slop=PROXIMITY_WORDS, ordered=False), rows)
-        return in_phrase, near
+        targets = sorted(rows)
+        positions_of: dict[tuple[str, str, int], set[int]] = {}
 
-    def _among(self, query: Query, rows: list[int]) -> set[int]:
-        """The rows of ``rows`` that ``query`` matches, checked only there (whoosh skips to them)."""
-        matcher = query.matcher(self.whoosh, self.whoosh.boolean_context())
-        both = IntersectionMatcher(ListMatcher(sorted(r - 1 for r in rows)), matcher)
-        return {d + 1 for d in both.all_ids()}
+        def starts(field: str, words: list[str], d: int) -> list[int]:
+            """Positions in document ``d`` where ``words`` stand one after the other."""
+            found: set[int] | None = None
+            for i, w in enumerate(words):
+                if (field, w) not in postings:
+                    postings[field, w] = self._postings_at(field, w, targets)
+                hit = postings[field, w].get(d)
+                if not hit:
+                    return []
+                key = (field, w, d)
+                if key not in positions_of:
+                    positions_of[key] = set(hit[1]())
+                here = {p - i for p in positions_of[key]} if i else positions_of[key]
+                found = here if found is None else found & here
+                if not found:
+                    return []
+            return sorted(found or ())
+
+        words = analysed_words(phrase) if len(phrase) >= 2 else []
+        spellings = [[analysed_words(a) for a in c.alternatives] for c in clauses]
+        in_phrase, near = set(), set()
+        for d in targets:
+            if words and (starts("body", words, d) or starts("title", words, d)):
+                in_phrase.add(d)
+            if len(clauses) > 1:
+                positions = [sorted({p for ws in sp if ws for p in starts("body", ws, d)}) for sp in spellings]
+                if all(positions) and _window(positions) <= PROXIMITY_WORDS:
+                    near.add(d)
+        return in_phrase, near
 
     def _hit(self, rowid: int | None, d: int, score: float, n: int, k: int, clauses: list[Clause],
              wanted: list[set[int]], title_mask: dict[int, int], doc_hits: int, html: bool, filters: dict) -> dict:
@@ -540,6 +622,24 @@ def _score(norm: str, clauses: list[Clause], phrase: str, in_title: int) -> floa
     return score
 
 
+def _block_skipper(m) -> Callable[[int], None]:
+    """``m.skip_to`` with a binary search inside a block (whoosh3's own steps one id at a time
+    through the block; whoosh-reloaded 2.7.5 is pinned). Other matchers keep their own."""
+    if not all(hasattr(m, a) for a in ("_maxid", "_ids", "_i", "_read_ids", "_skip_to_block")):
+        return m.skip_to
+
+    def skip(target: int) -> None:
+        if target > m._maxid:
+            m._skip_to_block(lambda: target > m._maxid)
+            if not m.is_active():
+                return
+        if m._ids is None:
+            m._read_ids()
+        m._i = bisect.bisect_left(m._ids, target, m._i)
+
+    return skip
+
+
 @functools.lru_cache(maxsize=4096)
 def _word_query(field: str, spelling: str) -> Query | None:
     """One spelling as whoosh sees it: a Term, or a Phrase when the analyzer makes several words."""
@@ -555,14 +655,6 @@ def _clause_query(alternatives: Iterable[str], fields: tuple[str, ...]) -> Query
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else Or(parts)
-
-
-def _span_query(alternatives: Iterable[str]) -> Query | None:
-    """One word as a span query over the body, for SpanNear2."""
-    parts = [q for a in alternatives if (q := _word_query("body", a)) is not None]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else SpanOr(parts)
 
 
 def _window(positions: list[list[int]]) -> int:

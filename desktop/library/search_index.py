@@ -10,8 +10,8 @@ once in the cache folder, named from the database's ``sources_hash`` — validat
 first, so a crafted value never reaches a path — under a lock file, so two windows starting
 together build it once. A database without the SQLite tables (an older data pack) gets them in
 that folder too (``search.db``). A cache index that fails to read is moved aside and rebuilt in a
-fresh folder. Whoosh document numbers are the sections' rowids minus one (one segment, written
-in rowid order; checked at opening).
+fresh folder. Whoosh document numbers are the sections' rowids (one segment, written in rowid
+order after an empty document 0; checked at opening).
 """
 
 from __future__ import annotations
@@ -148,13 +148,14 @@ def whoosh_schema() -> Schema:
 
 
 def write_whoosh_index(folder: Path, tables: sqlite3.Connection, on_progress: Progress | None = None) -> int:
-    """One whoosh document per row of ``search_sections``, in rowid order (docnum = rowid - 1)."""
+    """One whoosh document per row of ``search_sections``, in rowid order (docnum = rowid)."""
     docs = {o: (t, n or "") for o, t, n in tables.execute("SELECT ordinal, title, doc_number FROM search_docs")}
     total = tables.execute("SELECT count(*) FROM search_sections").fetchone()[0]
     ix = whoosh_index.create_in(str(folder), whoosh_schema(), indexname=WHOOSH_INDEX_NAME)
     writer = ix.writer(limitmb=256)
     done = 0
     try:
+        writer.add_document(rowid=0)  # an empty document 0, so that a whoosh docnum is the rowid
         for rowid, ordinal, text in tables.execute("SELECT rowid, doc_ordinal, text FROM search_sections ORDER BY rowid"):
             if rowid != done + 1:
                 raise IndexError_("检索表的行号不连续，无法建立检索索引。请重新安装或导入数据包。")
@@ -179,8 +180,8 @@ def open_whoosh(folder: Path, sections: int):
     searcher = ix.searcher()
     try:
         reader = searcher.reader()
-        if reader.doc_count_all() != sections or (sections and (
-                reader.stored_fields(0).get("rowid") != 1 or reader.stored_fields(sections - 1).get("rowid") != sections)):
+        if reader.doc_count_all() != sections + 1 or reader.stored_fields(0).get("rowid") != 0 \
+                or reader.stored_fields(sections).get("rowid") != sections:
             raise ValueError("whoosh index does not match the search tables")
         for field in ("title", "body"):
             reader.field_length(field)
