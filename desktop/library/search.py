@@ -1,16 +1,15 @@
 """Full-text search over the policy library: whoosh for ranked word search, FTS5 trigram for substrings.
 
 A query (desktop.library.query) is a list of wanted words, each with its spellings. Each word's
-sections come from the whoosh index (jieba words, one position per word: a spelling of several
-words is a whoosh Phrase) and the SQLite FTS5 trigram table (any substring of three or more
-characters that the segmentation hides); a word in a document's title counts for all its
-sections. Sections with every word come first — exact phrase (a whoosh Phrase), then words close
-together (a whoosh SpanNear2), then the rest, each in whoosh's BM25F order (title and 文号
-boosted) — then sections with most of the words, marked ``"match": "partial"`` with the words
-they lack, so an answerable query is never empty. Hits are grouped by document: one hit per
-document, with the number of its sections that match (``doc_hits``); filtering on ``doc_id``
-lists all of them. A query has a time budget; a damaged index is rebuilt.
-"""
+sections come from the whoosh index (jieba words, one position per word: a spelling of one word
+is a whoosh Term, of several a whoosh Phrase) and the SQLite FTS5 trigram table (any substring of
+three or more characters that the segmentation hides); a word in a document's title counts for
+all its sections. Sections with every word come first — exact phrase, then words close together
+(both from whoosh's word positions), then the rest, each in whoosh's BM25F order (title and 文号
+fields boosted) — then sections with most of the words, marked ``"match": "partial"`` with the
+words they lack, so an answerable query is never empty. Hits are grouped by document: one hit
+per document, with the number of its sections that match (``doc_hits``); filtering on ``doc_id``
+lists all of them. A query has a time budget; a damaged index is rebuilt."""
 
 from __future__ import annotations
 
@@ -48,10 +47,10 @@ from desktop.library.search_index import (  # build_index, index_dir_for: used b
 from desktop.library.textfold import fold_chars, normalize_doc_numbers
 
 SNIPPET_CHARS = 90
-RANKED_PER_LEVEL = 150  # sections scored in Python per match level (after an FTS5 bm25 cut)
+RANKED_PER_LEVEL = 100  # sections checked for phrase and proximity per match level (best whoosh BM25F)
 PROXIMITY_WORDS = 12  # every word within this many word positions counts as "close together"
-EXACT_SCORING_ROWS = 400  # whoosh scores at most this many sections per match level
-ROWS_PER_DOCUMENT = 20  # of which at most this many from one document (hits are grouped by document)
+EXACT_SCORING_ROWS = 250  # whoosh scores at most this many sections per match level
+ROWS_PER_DOCUMENT = 10  # of which at most this many from one document (hits are grouped by document)
 TIME_BUDGET_SECONDS = 0.8
 LEVEL_WEIGHT = 20  # above any within-level score (at most 18), so a score never rises down the list
 Progress = Callable[[int, int], None]
@@ -294,16 +293,19 @@ class Searcher:
     def _rows_with(self, clause: Clause, deadline: float) -> set[int]:
         """Sections whose text holds one of the clause's spellings (whoosh words ∪ trigram index).
 
-        A spelling of one word is a whoosh Term, of several a whoosh Phrase."""
+        A spelling of one word is a whoosh Term. A spelling of several words is a whoosh Phrase when
+        it is shorter than three characters; a longer one is found as the exact string by the
+        trigram table (a superset of the phrase, and whoosh's Phrase matcher would compute word
+        spans for every document holding all its words, the cost growing with the corpus)."""
         rows: set[int] = set()
         words = [a for a in clause.alternatives if not clause.phrase or len(a) < 3]
+        long = [a for a in clause.alternatives if len(a) >= 3]
         for spelling in words:
             query = _word_query("body", spelling)
             if isinstance(query, Term):
                 rows.update(self._term_rows("body", query.text))
-            elif query is not None:
+            elif query is not None and len(spelling) < 3:  # longer: the trigram table has it exactly
                 rows.update(self.whoosh.docs_for_query(query))
-        long = [a for a in clause.alternatives if len(a) >= 3]
         if long:
             expr = " OR ".join(_fts_string(a) for a in long)
             rows.update(map(_first, self.conn.execute("SELECT rowid FROM search_trigram WHERE search_trigram MATCH ?", (expr,)).fetchall()))
