@@ -141,8 +141,8 @@ def report(results: list[dict]) -> str:
         f"jobs), Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}. Corpus ×N: every document of "
         "policies.db copied N times under new titles. Index build: the SQLite tables (FTS5 trigram, rows), as "
         "`python -m desktop build` writes them, and the whoosh index (jieba analyzer), as the first search builds "
-        "it in the cache folder (the frozen bundle ships it prebuilt). Search (whoosh BM25F, Phrase and SpanNear2 "
-        "for the words, FTS5 trigram for substrings): warm, both gold sets (natural and earlier), limit 10, "
+        "it in the cache folder (the frozen bundle ships it prebuilt). Search (whoosh postings, BM25F and word "
+        "positions for the words, FTS5 trigram for substrings): warm, both gold sets (natural and earlier), limit 10, "
         "with highlighted snippets. Targets: p95 ≤ 50 ms at ×10, ≤ 200 ms at ×50; 100-word query ≤ 1 s.",
         "",
         "| corpus | sections | build: SQLite tables | build: whoosh | db size | whoosh size | search median | search p95 | slowest | CPU p95 | 100 × 预付卡 |",

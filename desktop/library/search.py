@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.query import Phrase, Query, Term
 from whoosh.reading import TermNotFound
 
 from desktop.library.analyzer import analysed_words, get_jieba
@@ -491,7 +491,7 @@ class Searcher:
                 if row_doc[r] in chosen:
                     chosen[row_doc[r]].append(r)
             candidates = []
-            for d, rs in chosen.items():
+            for rs in chosen.values():
                 if len(rs) > cap:
                     rs = sorted(rs, key=lambda r: -sum(1 for s in body_sets if r in s))[:cap]
                 candidates.extend(rs)
@@ -649,14 +649,6 @@ def _word_query(field: str, spelling: str) -> Query | None:
     if not words:
         return None
     return Term(field, words[0]) if len(words) == 1 else Phrase(field, words)
-
-
-def _clause_query(alternatives: Iterable[str], fields: tuple[str, ...]) -> Query | None:
-    """Any spelling of one word, in any of ``fields``."""
-    parts = [q for a in alternatives for f in fields if (q := _word_query(f, a)) is not None]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else Or(parts)
 
 
 def _window(positions: list[list[int]]) -> int:
