@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from desktop.library.analyzer import index_words, query_words
+from desktop.library.analyzer import ChineseTokenizer, index_words, query_words
 from desktop.library.query import MAX_WORDS, parse_query
 from desktop.library.search_index import fold_text
 from desktop.library.thesaurus import groups, variants
@@ -176,9 +176,10 @@ def test_hits_are_grouped_by_document_with_honest_counts(searcher, policy_data):
 
 def test_subword_finds_longer_word(searcher, policy_data):
     """A section that says only 单用途预付卡 (never 预付卡 alone) is found by the word 预付卡."""
-    conn = searcher.conn
-    rows = {r for (r,) in conn.execute("SELECT rowid FROM search_words WHERE search_words MATCH '\"预付卡\"'")}
-    norms = dict(conn.execute("SELECT rowid, norm FROM search_sections"))
+    from whoosh.query import Term
+
+    rows = set(searcher.whoosh.docs_for_query(Term("body", "预付卡")))  # whoosh docnum = rowid
+    norms = dict(searcher.conn.execute("SELECT rowid, norm FROM search_sections"))
     assert any("预付卡" not in norms[r].replace("单用途预付卡", "") for r in rows)
 
 
@@ -202,6 +203,19 @@ def test_index_words_hold_subwords_and_queries_do_not():
     words = index_words(fold_text("对单用途预付卡发卡企业规定补贴。"))
     assert "单用途预付卡" in words and "预付卡" in words and "补贴" in words
     assert query_words("单用途预付卡") == ["单用途预付卡"]
+
+
+def test_the_whoosh_analyzer_keeps_positions_and_original_offsets():
+    """One position per word, sub-words at the word's position, offsets into the unfolded text."""
+    text = "对 單用途預付卡\n发卡企业规定补贴。"
+    tokens = [(t.text, t.pos, t.startchar, t.endchar)
+              for t in ChineseTokenizer()(text, positions=True, chars=True)]
+    by_word = {w: (pos, a, b) for w, pos, a, b in tokens}
+    assert by_word["单用途预付卡"][0] == by_word["预付卡"][0]  # same position: phrases stay adjacent
+    assert text[by_word["单用途预付卡"][1]:by_word["单用途预付卡"][2]] == "單用途預付卡"
+    assert text[by_word["预付卡"][1]:by_word["预付卡"][2]] == "預付卡"
+    assert by_word["补贴"][0] > by_word["发卡"][0] > by_word["单用途预付卡"][0]
+    assert [t.text for t in ChineseTokenizer()("单用途预付卡", mode="query")] == ["单用途预付卡"]
 
 
 def test_filters_by_document_type_and_in_force_status(searcher):

@@ -48,9 +48,14 @@ def _sections(searcher: Searcher, query: str = "预付卡") -> list:
     return [(h["doc_id"], h["section_id"]) for h in searcher.search(query, limit=10)["hits"]]
 
 
-def test_the_built_database_carries_its_index(db_path, cache, searcher):
-    assert searcher.index_path == db_path
-    assert not (cache / "index").exists()
+def test_the_built_database_carries_its_tables_and_whoosh_goes_to_the_cache(db_path, cache, tmp_path):
+    copy = tmp_path / "policies.db"
+    shutil.copyfile(db_path, copy)
+    built = Searcher(copy)
+    assert built.index_path == copy  # trigram table and rows: in the database
+    assert built.index_folder == cache / "index" / index_stamp(copy)  # whoosh: built once, in the cache
+    assert not (built.index_folder / "search.db").exists()
+    assert _sections(built)
 
 
 def test_a_database_without_search_tables_gets_a_cache_index(db_path, cache, tmp_path, searcher):
@@ -79,7 +84,7 @@ def test_a_crafted_sources_hash_never_reaches_a_path(db_path, cache, tmp_path, c
 
 def test_the_stamp_is_the_hex_digest(db_path):
     stamp = index_stamp(db_path)
-    assert stamp.endswith("-v3") and all(c in "0123456789abcdef" for c in stamp[:16])
+    assert stamp.endswith("-v4") and all(c in "0123456789abcdef" for c in stamp[:16])
 
 
 def _flip(path: Path) -> None:
@@ -102,6 +107,21 @@ def test_a_bit_flipped_index_is_rebuilt_at_opening(db_path, cache, tmp_path, sea
     check = sqlite3.connect(again.index_path)
     assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     check.close()
+
+
+def test_a_bit_flipped_whoosh_index_is_rebuilt_at_opening(db_path, cache, tmp_path, searcher):
+    copy = tmp_path / "policies.db"
+    shutil.copyfile(db_path, copy)
+    first = Searcher(copy)
+    folder = first.index_folder
+    first.whoosh.close()
+    segments = [p for p in folder.iterdir() if p.suffix == ".seg"]
+    assert segments
+    for seg in segments:
+        _flip(seg)
+    again = Searcher(copy)
+    assert _sections(again) == _sections(searcher) != []
+    assert not any(p.exists() for p in segments)  # the damaged segments are gone, not read
 
 
 def test_a_read_error_during_a_search_rebuilds_the_index(db_path, cache, tmp_path, searcher):

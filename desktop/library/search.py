@@ -1,18 +1,20 @@
-"""Full-text search over the policy library (SQLite FTS5; see search_index for the tables).
+"""Full-text search over the policy library: whoosh for ranked word search, FTS5 trigram for substrings.
 
 A query (desktop.library.query) is a list of wanted words, each with its spellings. Each word's
-sections come from the word index (jieba words) and the trigram index (any substring of three or
-more characters); a word in a document's title counts for all its sections. Sections with every
-word come first — exact phrase, then words close together, then the rest — then sections with
-most of the words, marked ``"match": "partial"`` with the words they lack, so an answerable query
-is never empty. Hits are grouped by document: one hit per document, with the number of its
-sections that match (``doc_hits``); filtering on ``doc_id`` lists all of them. A query has a
-time budget; a damaged cache index is rebuilt.
-"""
+sections come from the whoosh index (jieba words, one position per word: a spelling of one word
+is a whoosh Term, of several a whoosh Phrase) and the SQLite FTS5 trigram table (any substring of
+three or more characters that the segmentation hides); a word in a document's title counts for
+all its sections. Sections with every word come first — exact phrase, then words close together
+(both from whoosh's word positions), then the rest, each in whoosh's BM25F order (title and 文号
+fields boosted) — then sections with most of the words, marked ``"match": "partial"`` with the
+words they lack, so an answerable query is never empty. Hits are grouped by document: one hit
+per document, with the number of its sections that match (``doc_hits``); filtering on ``doc_id``
+lists all of them. A query has a time budget; a damaged index is rebuilt."""
 
 from __future__ import annotations
 
 import bisect
+import functools
 import datetime as dt
 import json
 import math
@@ -26,22 +28,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from desktop.library.analyzer import get_jieba
+from whoosh.query import Phrase, Query, Term
+from whoosh.reading import TermNotFound
+
+from desktop.library.analyzer import analysed_words, get_jieba
 from desktop.library.db import LibraryError, _normalized_map, connect_readonly
 from desktop.library.query import Clause, ParsedQuery, QueryError, parse_query
 from desktop.library.search_index import (  # build_index, index_dir_for: used by build/build_app.py
     build_index,
     document_type,
+    INDEX_FILE,
     ensure_cache_index,
     has_current_tables,
     index_dir_for,
     open_index_connection,
+    open_whoosh,
 )
 from desktop.library.textfold import fold_chars, normalize_doc_numbers
 
 SNIPPET_CHARS = 90
-RANKED_PER_LEVEL = 150  # sections scored in Python per match level (after an FTS5 bm25 cut)
-PROXIMITY_CHARS = 30  # every word within this many characters counts as "close together"
+RANKED_PER_LEVEL = 100  # sections checked for phrase and proximity per match level (best whoosh BM25F)
+PROXIMITY_WORDS = 12  # every word within this many word positions counts as "close together"
+EXACT_SCORING_ROWS = 250  # whoosh scores at most this many sections per match level
+ROWS_PER_DOCUMENT = 10  # of which at most this many from one document (hits are grouped by document)
 TIME_BUDGET_SECONDS = 0.8
 LEVEL_WEIGHT = 20  # above any within-level score (at most 18), so a score never rises down the list
 Progress = Callable[[int, int], None]
@@ -179,20 +188,24 @@ class Searcher:
 
     def _open(self, on_progress: Progress | None = None, damaged: bool = False) -> None:
         conn = connect_readonly(self.db_path)
-        if not damaged and has_current_tables(conn):
+        if has_current_tables(conn):
             self.conn, self.index_path = conn, self.db_path  # built into policies.db
         else:
             conn.close()
-            path = ensure_cache_index(self.db_path, on_progress, damaged=damaged)
+            self.conn = None
+        folder = ensure_cache_index(self.db_path, on_progress, damaged=damaged)
+        if self.conn is None:
             try:
-                self.conn = open_index_connection(path)
+                self.conn = open_index_connection(folder / INDEX_FILE)
             except sqlite3.DatabaseError:
-                path = ensure_cache_index(self.db_path, on_progress, damaged=True)
-                self.conn = open_index_connection(path)
-            self.index_path = path
+                folder = ensure_cache_index(self.db_path, on_progress, damaged=True)
+                self.conn = open_index_connection(folder / INDEX_FILE)
+            self.index_path = folder / INDEX_FILE
+        self.index_folder = folder
         try:
             self._load()
-        except sqlite3.DatabaseError:
+            self.whoosh = open_whoosh(folder, len(self.row_doc) - 1)
+        except Exception:  # sqlite3.DatabaseError, or whatever a damaged whoosh file raises
             if damaged:
                 raise LibraryError("检索索引无法读取，重建后仍失败。请重新安装或导入数据包。") from None
             self.conn.close()
@@ -209,17 +222,18 @@ class Searcher:
             self._title_starts.append(pos)
             pos += len(d.norm_title) + 1
         self._titles = "\n".join(d.norm_title for d in self.docs)
-        self.row_doc: list[int] = [0] * ((max((d.last_row for d in self.docs), default=0)) + 1)
+        self.row_doc: list[int] = [0] * (self.conn.execute("SELECT count(*) FROM search_sections").fetchone()[0] + 1)
         for d in self.docs:
             for r in range(d.first_row, d.last_row + 1):
                 self.row_doc[r] = d.ordinal
 
     def _rebuild_after_read_error(self) -> None:
         """A read error in the index: rebuild it in a fresh folder (a damaged db is reported)."""
-        try:
-            self.conn.close()
-        except sqlite3.Error:
-            pass
+        for closing in (self.conn.close, self.whoosh.close):
+            try:
+                closing()
+            except Exception:
+                pass
         self._open(damaged=True)
 
     # ----------------------------------------------------------------- the query
@@ -242,7 +256,7 @@ class Searcher:
                     out["hits"] = []
                     out["error"] = "查询用时过长，已停止。请换用更具体的词语。"
                     return out
-                except sqlite3.DatabaseError as exc:
+                except (sqlite3.DatabaseError, OSError, EOFError, ValueError) as exc:
                     if "interrupt" in str(exc):
                         out["hits"] = []
                         out["error"] = "查询用时过长，已停止。请换用更具体的词语。"
@@ -277,13 +291,21 @@ class Searcher:
         return allowed
 
     def _rows_with(self, clause: Clause, deadline: float) -> set[int]:
-        """Sections whose text holds one of the clause's spellings (word index ∪ trigram index)."""
+        """Sections whose text holds one of the clause's spellings (whoosh words ∪ trigram index).
+
+        A spelling of one word is a whoosh Term. A spelling of several words is a whoosh Phrase when
+        it is shorter than three characters; a longer one is found as the exact string by the
+        trigram table (a superset of the phrase, and whoosh's Phrase matcher would compute word
+        spans for every document holding all its words, the cost growing with the corpus)."""
         rows: set[int] = set()
         words = [a for a in clause.alternatives if not clause.phrase or len(a) < 3]
-        if words:
-            expr = " OR ".join(_fts_string(a) for a in words)
-            rows.update(map(_first, self.conn.execute("SELECT rowid FROM search_words WHERE search_words MATCH ?", (expr,)).fetchall()))
         long = [a for a in clause.alternatives if len(a) >= 3]
+        for spelling in words:
+            query = _word_query("body", spelling)
+            if isinstance(query, Term):
+                rows.update(self._term_rows("body", query.text))
+            elif query is not None and len(spelling) < 3:  # longer: the trigram table has it exactly
+                rows.update(self.whoosh.docs_for_query(query))
         if long:
             expr = " OR ".join(_fts_string(a) for a in long)
             rows.update(map(_first, self.conn.execute("SELECT rowid FROM search_trigram WHERE search_trigram MATCH ?", (expr,)).fetchall()))
@@ -292,6 +314,25 @@ class Searcher:
         if time.monotonic() > deadline:
             raise _BudgetExceeded
         return rows
+
+    def _term_rows(self, field: str, word: str) -> Iterable[int]:
+        """The sections (whoosh docnums = rowids) of one word, read block by block.
+
+        whoosh's own ``all_ids`` yields one id per Python call; the whoosh3 leaf matcher holds
+        each block's ids as one array, so they are taken whole (whoosh-reloaded 2.7.5 is pinned)."""
+        try:
+            m = self.whoosh.reader().postings(field, word)
+        except TermNotFound:
+            return ()
+        if not all(hasattr(m, a) for a in ("_ids", "_i", "_read_ids", "_next_block")):
+            return list(m.all_ids())
+        ids: list[int] = []
+        while m.is_active():
+            if m._ids is None:
+                m._read_ids()
+            ids.extend(m._ids[m._i:])
+            m._next_block()
+        return ids
 
     def _norm(self, rowid: int) -> str:
         row = self.conn.execute("SELECT norm FROM search_sections WHERE rowid = ?", (rowid,)).fetchone()
@@ -364,7 +405,7 @@ class Searcher:
         while n >= 1:
             rows, docs = levels.get(n, []), doc_levels.get(n, [])
             counts = Counter(map(row_doc.__getitem__, rows))
-            ranked = self._rank(rows, docs, clauses, parsed.phrase, body_sets, title_mask, counts)
+            ranked = self._rank(rows, docs, clauses, parsed.phrase, body_sets, title_mask, counts, per_document)
             for score, r, d in ranked:
                 if per_document and d in shown_docs:
                     continue
@@ -402,41 +443,131 @@ class Searcher:
 
     def _rank(self, rows: list[int], docs: list[int], clauses: list[Clause], phrase: str,
               body_sets: list[set[int]], title_mask: dict[int, int],
-              doc_counts: Counter) -> list[tuple[float, int | None, int]]:
+              doc_counts: Counter, per_document: bool) -> list[tuple[float, int | None, int]]:
         """(score, section rowid or None for the title, doc) best first, for one match level."""
-        if len(rows) > RANKED_PER_LEVEL:
-            rows = self._bm25_cut(rows, clauses, body_sets)
-        texts = {}
-        if rows:
-            marks = ",".join("?" * len(rows))
-            texts = dict(self.conn.execute(f"SELECT rowid, norm FROM search_sections WHERE rowid IN ({marks})", rows))
+        postings: dict = {}
+        bm25 = self._bm25(rows, clauses, body_sets, title_mask, doc_counts, per_document, postings)
+        rows = list(bm25)
+        top = max(bm25.values(), default=0.0) or 1.0
+        in_phrase, near = self._phrase_and_near(rows, clauses, phrase, postings)
         scored: list[tuple[float, int | None, int]] = []
         for r in rows:
             in_body = sum(1 for s in body_sets if r in s)
             d = self.row_doc[r]
             # A document about the words (in its title, in many of its clauses) ranks a little higher.
             about = 1.5 * title_mask.get(d, 0).bit_count() / len(clauses) + min(0.5, math.log1p(doc_counts[d]) / 6)
-            scored.append((_score(texts.get(r, ""), clauses, phrase, in_body, section=True) + about, r, d))
+            order = 12.0 if r in in_phrase else 4.0 if r in near else 0.0
+            scored.append((order + 2 + in_body / len(clauses) + bm25[r] / top + about, r, d))
         for d in docs:
-            scored.append((_score(self.docs[d].norm_title, clauses, phrase, title_mask[d].bit_count(), section=False), None, d))
+            scored.append((_score(self.docs[d].norm_title, clauses, phrase, title_mask[d].bit_count()), None, d))
         scored.sort(key=lambda t: (-t[0], t[2], t[1] or 0))
         return scored
 
-    def _bm25_cut(self, rows: list[int], clauses: list[Clause], body_sets: list[set[int]]) -> list[int]:
-        """The RANKED_PER_LEVEL sections of ``rows`` to score: FTS5's bm25 best for all the words
-        first, then those holding most words in their own text."""
-        expr = " AND ".join("(" + " OR ".join(_fts_string(a) for a in c.alternatives) + ")" for c in clauses)
-        wanted = set(rows)
-        order: list[int] = []
-        for (r,) in self.conn.execute("SELECT rowid FROM search_words WHERE search_words MATCH ? ORDER BY rank LIMIT ?",
-                                      (expr, RANKED_PER_LEVEL * 2)):
-            if r in wanted:
-                order.append(r)
-                if len(order) >= RANKED_PER_LEVEL:
-                    return order
-        seen = set(order)
-        rest = sorted((r for r in rows if r not in seen), key=lambda r: -sum(1 for s in body_sets if r in s))
-        return (order + rest)[:RANKED_PER_LEVEL]
+    def _bm25(self, rows: list[int], clauses: list[Clause], body_sets: list[set[int]],
+              title_mask: dict[int, int], doc_counts: Counter, per_document: bool,
+              postings: dict[tuple[str, str], dict[int, tuple[float, Callable[[], list[int]]]]]) -> dict[int, float]:
+        """Up to RANKED_PER_LEVEL of ``rows`` with whoosh's BM25F score (title and 文号 boosted),
+        best first.
+
+        Each query word's whoosh postings are read at just the candidate sections and scored by
+        whoosh's BM25F scorer (what an Or of Terms over the fields would sum, without walking the
+        rest of the postings). More than EXACT_SCORING_ROWS sections: the candidates are those of
+        the documents most about the words (title words, then matching sections), at most
+        ROWS_PER_DOCUMENT each (most words in their own text first), so the cost stays flat."""
+        fields = ("body", "title", "doc_number")
+        candidates = rows
+        if len(rows) > EXACT_SCORING_ROWS:
+            row_doc = self.row_doc
+            order = sorted(doc_counts, key=lambda d: (-title_mask.get(d, 0).bit_count(), -doc_counts[d], d))
+            cap = ROWS_PER_DOCUMENT if per_document else EXACT_SCORING_ROWS
+            chosen: dict[int, list[int]] = {}
+            total = 0
+            for d in order:
+                chosen[d] = []
+                total += min(cap, doc_counts[d])
+                if total >= EXACT_SCORING_ROWS:
+                    break
+            for r in rows:
+                if row_doc[r] in chosen:
+                    chosen[row_doc[r]].append(r)
+            candidates = []
+            for rs in chosen.values():
+                if len(rs) > cap:
+                    rs = sorted(rs, key=lambda r: -sum(1 for s in body_sets if r in s))[:cap]
+                candidates.extend(rs)
+        words = sorted({w for c in clauses for a in c.alternatives for w in analysed_words(a)})
+        scores: dict[int, float] = dict.fromkeys(candidates, 0.0)
+        targets = sorted(candidates)
+        for field in fields:
+            for word in words:
+                found = self._postings_at(field, word, targets)
+                postings[field, word] = found  # kept: the phrase check reads positions from them
+                for d, (score, _) in found.items():
+                    scores[d] += score
+        ranked = sorted(scores.items(), key=lambda t: (-t[1], -sum(1 for s in body_sets if t[0] in s), t[0]))
+        return dict(ranked[:RANKED_PER_LEVEL])
+
+    def _postings_at(self, field: str, word: str, targets: list[int]) -> dict[int, tuple[float, Callable[[], list[int]]]]:
+        """whoosh's postings of ``word`` at the documents ``targets`` (sorted docnums): the BM25F
+        score and a function giving the word's positions (decoded only when asked). Skips straight
+        to each target."""
+        try:
+            m = self.whoosh.postings(field, word)
+        except TermNotFound:
+            return {}
+        decode = self.whoosh.schema[field].format.decode_positions
+        out: dict[int, tuple[float, Callable[[], list[int]]]] = {}
+        skip = _block_skipper(m)
+        for t in targets:
+            if not m.is_active():
+                break
+            if m.id() < t:
+                skip(t)
+                if not m.is_active():
+                    break
+            if m.id() == t:
+                out[t] = (m.score(), functools.partial(decode, m.value()))
+        return out
+
+    def _phrase_and_near(self, rows: list[int], clauses: list[Clause], phrase: str,
+                         postings: dict) -> tuple[set[int], set[int]]:
+        """Of ``rows``, those with the query's words as a phrase (consecutive whoosh positions, in
+        the body or the title) and those with every word within PROXIMITY_WORDS positions, read
+        from the whoosh postings of just those sections (mostly already read for the score)."""
+        if not rows:
+            return set(), set()
+        targets = sorted(rows)
+        positions_of: dict[tuple[str, str, int], set[int]] = {}
+
+        def starts(field: str, words: list[str], d: int) -> list[int]:
+            """Positions in document ``d`` where ``words`` stand one after the other."""
+            found: set[int] | None = None
+            for i, w in enumerate(words):
+                if (field, w) not in postings:
+                    postings[field, w] = self._postings_at(field, w, targets)
+                hit = postings[field, w].get(d)
+                if not hit:
+                    return []
+                key = (field, w, d)
+                if key not in positions_of:
+                    positions_of[key] = set(hit[1]())
+                here = {p - i for p in positions_of[key]} if i else positions_of[key]
+                found = here if found is None else found & here
+                if not found:
+                    return []
+            return sorted(found or ())
+
+        words = analysed_words(phrase) if len(phrase) >= 2 else []
+        spellings = [[analysed_words(a) for a in c.alternatives] for c in clauses]
+        in_phrase, near = set(), set()
+        for d in targets:
+            if words and (starts("body", words, d) or starts("title", words, d)):
+                in_phrase.add(d)
+            if len(clauses) > 1:
+                positions = [sorted({p for ws in sp if ws for p in starts("body", ws, d)}) for sp in spellings]
+                if all(positions) and _window(positions) <= PROXIMITY_WORDS:
+                    near.add(d)
+        return in_phrase, near
 
     def _hit(self, rowid: int | None, d: int, score: float, n: int, k: int, clauses: list[Clause],
              wanted: list[set[int]], title_mask: dict[int, int], doc_hits: int, html: bool, filters: dict) -> dict:
@@ -469,8 +600,8 @@ class Searcher:
         return hit
 
 
-def _score(norm: str, clauses: list[Clause], phrase: str, in_body: int, section: bool) -> float:
-    """Exact phrase, then words close together, then a section over the title, then frequency."""
+def _score(norm: str, clauses: list[Clause], phrase: str, in_title: int) -> float:
+    """A document's title (it is not a whoosh document): exact phrase, then words close together."""
     score = 0.0
     positions: list[list[int]] = []
     occurrences = 0
@@ -486,13 +617,38 @@ def _score(norm: str, clauses: list[Clause], phrase: str, in_body: int, section:
             positions.append(found)
     if len(phrase) >= 2 and phrase in norm:
         score += 8 + 4  # the words in order, side by side: close together as well
-    elif len(positions) == len(clauses) and len(clauses) > 1 and _window(positions) <= PROXIMITY_CHARS:
+    elif len(positions) == len(clauses) and len(clauses) > 1 and _window(positions) <= 2 * PROXIMITY_WORDS:
         score += 4
-    if section:
-        score += 2
-    score += in_body / max(1, len(clauses))
+    score += in_title / max(1, len(clauses))
     score += min(1.0, occurrences / (1 + math.log(1 + len(norm))) / 4)
     return score
+
+
+def _block_skipper(m) -> Callable[[int], None]:
+    """``m.skip_to`` with a binary search inside a block (whoosh3's own steps one id at a time
+    through the block; whoosh-reloaded 2.7.5 is pinned). Other matchers keep their own."""
+    if not all(hasattr(m, a) for a in ("_maxid", "_ids", "_i", "_read_ids", "_skip_to_block")):
+        return m.skip_to
+
+    def skip(target: int) -> None:
+        if target > m._maxid:
+            m._skip_to_block(lambda: target > m._maxid)
+            if not m.is_active():
+                return
+        if m._ids is None:
+            m._read_ids()
+        m._i = bisect.bisect_left(m._ids, target, m._i)
+
+    return skip
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_query(field: str, spelling: str) -> Query | None:
+    """One spelling as whoosh sees it: a Term, or a Phrase when the analyzer makes several words."""
+    words = analysed_words(spelling)
+    if not words:
+        return None
+    return Term(field, words[0]) if len(words) == 1 else Phrase(field, words)
 
 
 def _window(positions: list[list[int]]) -> int:

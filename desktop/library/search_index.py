@@ -1,16 +1,17 @@
-"""The search index: SQLite FTS5 tables, written into policies.db at build or into a cache file.
+"""The search index: a whoosh index for ranked word search, SQLite FTS5 trigram for substrings.
 
-Three tables answer every query without a scan in Python:
-``search_words`` (FTS5, one jieba word per token, the dictionary words inside a long word too,
-so 预付卡 finds 单用途预付卡), ``search_trigram`` (FTS5 trigram: any substring of three or more
-characters, whatever the segmentation or a line break did to it), and ``search_sections`` (the
-rows, folded text for checks and the text shown). ``search_docs`` holds one row per document.
-
-``python -m desktop build`` writes the tables into policies.db. A database without them (an
-older data pack) gets its index built once in the cache folder, named from the database's
-``sources_hash`` — validated as a hex digest first, so a crafted value never reaches a path —
-under a lock file, so two windows starting together build it once. A cache index that fails to
-read is moved aside and rebuilt in a fresh folder.
+``python -m desktop build`` writes into policies.db: ``search_trigram`` (FTS5 trigram: any
+substring of three or more characters, whatever the segmentation or a line break did to it),
+``search_sections`` (the rows: folded text for checks and the text shown) and ``search_docs``
+(one row per document). The whoosh index (one whoosh document per section: ``body``, and the
+boosted ``title`` and ``doc_number`` of its document; desktop.library.analyzer) is built from
+them into a folder: a prebuilt ``policies.index`` beside the database (the frozen bundle), else
+once in the cache folder, named from the database's ``sources_hash`` — validated as a hex digest
+first, so a crafted value never reaches a path — under a lock file, so two windows starting
+together build it once. A database without the SQLite tables (an older data pack) gets them in
+that folder too (``search.db``). A cache index that fails to read is moved aside and rebuilt in a
+fresh folder. Whoosh document numbers are the sections' rowids (one segment, written in rowid
+order after an empty document 0; checked at opening).
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ import uuid
 from pathlib import Path
 from typing import Callable
 
-from desktop.library.analyzer import index_words
+from whoosh import index as whoosh_index
+from whoosh.fields import STORED, TEXT, Schema
+
+from desktop.library.analyzer import ChineseAnalyzer
 from desktop.library.db import LibraryError, connect_readonly
 from desktop.library.textfold import fold_chars, normalize_doc_numbers
 from desktop.paths import sqlite_readonly_uri, user_cache_dir
 
-INDEX_VERSION = "3"  # bump when the tables or the analyzer change
+INDEX_VERSION = "4"  # bump when the tables, the whoosh schema or the analyzer change
 INDEX_FILE = "search.db"
 LOCK_STALE_SECONDS = 600
 HEX_DIGEST = re.compile(r"[0-9a-f]{16,128}")
@@ -55,6 +59,15 @@ def document_type(title: str) -> str:
     return "其他"
 
 
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """:func:`fold_text` of ``text`` and, for each folded character, its offset in ``text``."""
+    index = [i for i, ch in enumerate(text) if not ch.isspace()]
+    folded = fold_chars("".join(text[i] for i in index))
+    if "号" in folded:
+        folded = normalize_doc_numbers(folded)  # bracket for bracket: offsets stay valid
+    return folded, index
+
+
 def fold_text(text: str) -> str:
     """The spelling both the index and the query compare: folded, 文号 unified, no white space."""
     return normalize_doc_numbers(_WHITESPACE.sub("", fold_chars(text)))
@@ -70,10 +83,10 @@ CREATE TABLE search_docs (ordinal INTEGER PRIMARY KEY, doc_id TEXT, title TEXT, 
     first_row INTEGER, last_row INTEGER);
 CREATE TABLE search_sections (rowid INTEGER PRIMARY KEY, doc_ordinal INTEGER, section_id TEXT,
     section TEXT, text TEXT, norm TEXT);
-CREATE VIRTUAL TABLE search_words USING fts5(body, content='', tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE search_trigram USING fts5(body, content='', tokenize='trigram');
 """
-TABLES = ("search_meta", "search_docs", "search_sections", "search_words", "search_trigram")
+TABLES = ("search_meta", "search_docs", "search_sections", "search_trigram")
+OLD_TABLES = ("search_words",)  # index version 3 kept jieba words in FTS5; whoosh has them now
 
 
 def write_search_tables(conn: sqlite3.Connection, source: sqlite3.Connection, stamp: str,
@@ -86,7 +99,7 @@ def write_search_tables(conn: sqlite3.Connection, source: sqlite3.Connection, st
         sections = cur.execute("SELECT id, doc_id, path, text FROM sections ORDER BY doc_id, ordinal").fetchall()
     except sqlite3.DatabaseError as exc:
         raise IndexError_(f"政策数据库已损坏，无法建立检索索引（{exc}）。请重新安装或导入数据包。") from None
-    for table in TABLES:
+    for table in TABLES + OLD_TABLES:
         conn.execute(f"DROP TABLE IF EXISTS {table}")
     conn.executescript(SCHEMA)
     by_doc: dict[str, list] = {}
@@ -95,15 +108,13 @@ def write_search_tables(conn: sqlite3.Connection, source: sqlite3.Connection, st
     total, done, rowid = len(sections), 0, 0
     for ordinal, doc in enumerate(docs):
         first = rowid + 1
-        rows, words, trigrams = [], [], []
+        rows, trigrams = [], []
         for s in by_doc.get(doc["id"], []):
             rowid += 1
             norm = fold_text(s["text"])
             rows.append((rowid, ordinal, s["id"], s["path"] or "正文", s["text"], norm))
-            words.append((rowid, " ".join(index_words(norm))))
             trigrams.append((rowid, norm))
         conn.executemany("INSERT INTO search_sections VALUES (?,?,?,?,?,?)", rows)
-        conn.executemany("INSERT INTO search_words(rowid, body) VALUES (?,?)", words)
         conn.executemany("INSERT INTO search_trigram(rowid, body) VALUES (?,?)", trigrams)
         year = (doc["issue_date"] or doc["effective_date"] or "")[:4]
         conn.execute(
@@ -118,10 +129,66 @@ def write_search_tables(conn: sqlite3.Connection, source: sqlite3.Connection, st
         done += len(rows)
         if on_progress:
             on_progress(done, total)
-    for name in ("search_words", "search_trigram"):
-        conn.execute(f"INSERT INTO {name}({name}) VALUES ('optimize')")
+    conn.execute("INSERT INTO search_trigram(search_trigram) VALUES ('optimize')")
     conn.executemany("INSERT INTO search_meta VALUES (?,?)", [("version", INDEX_VERSION), ("stamp", stamp)])
     return rowid
+
+
+WHOOSH_INDEX_NAME = "MAIN"
+
+
+def whoosh_schema() -> Schema:
+    analyzer = ChineseAnalyzer()
+    return Schema(
+        rowid=STORED(),
+        title=TEXT(analyzer=analyzer, phrase=True, field_boost=2.0),  # counts for every section
+        doc_number=TEXT(analyzer=analyzer, phrase=True, field_boost=2.0),
+        body=TEXT(analyzer=analyzer, phrase=True),
+    )
+
+
+def write_whoosh_index(folder: Path, tables: sqlite3.Connection, on_progress: Progress | None = None) -> int:
+    """One whoosh document per row of ``search_sections``, in rowid order (docnum = rowid)."""
+    docs = {o: (t, n or "") for o, t, n in tables.execute("SELECT ordinal, title, doc_number FROM search_docs")}
+    total = tables.execute("SELECT count(*) FROM search_sections").fetchone()[0]
+    ix = whoosh_index.create_in(str(folder), whoosh_schema(), indexname=WHOOSH_INDEX_NAME)
+    writer = ix.writer(limitmb=256)
+    done = 0
+    try:
+        writer.add_document(rowid=0)  # an empty document 0, so that a whoosh docnum is the rowid
+        for rowid, ordinal, text in tables.execute("SELECT rowid, doc_ordinal, text FROM search_sections ORDER BY rowid"):
+            if rowid != done + 1:
+                raise IndexError_("检索表的行号不连续，无法建立检索索引。请重新安装或导入数据包。")
+            title, number = docs[ordinal]
+            writer.add_document(rowid=rowid, title=title, doc_number=number, body=text)
+            done += 1
+            if on_progress and done % 200 == 0:
+                on_progress(done, total)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    if on_progress:
+        on_progress(total, total)
+    return done
+
+
+def open_whoosh(folder: Path, sections: int):
+    """A whoosh searcher over ``folder``, checked: one segment, a document per section, the
+    rowids where they belong. Any read error propagates (the caller rebuilds)."""
+    ix = whoosh_index.open_dir(str(folder), indexname=WHOOSH_INDEX_NAME)
+    searcher = ix.searcher()
+    try:
+        reader = searcher.reader()
+        if reader.doc_count_all() != sections + 1 or reader.stored_fields(0).get("rowid") != 0 \
+                or reader.stored_fields(sections).get("rowid") != sections:
+            raise ValueError("whoosh index does not match the search tables")
+        for field in ("title", "body"):
+            reader.field_length(field)
+    except BaseException:
+        searcher.close()
+        raise
+    return searcher
 
 
 def has_current_tables(conn: sqlite3.Connection) -> bool:
@@ -164,38 +231,58 @@ def _cache_root() -> Path:
 
 
 def index_dir_for(db_path: Path) -> tuple[Path, bool]:
-    """The folder of a separate index for ``db_path`` and whether it is ready to use.
+    """The folder of the whoosh index for ``db_path`` and whether it is ready to use.
 
     A prebuilt ``policies.index`` beside the database (the frozen bundle) comes first.
     """
     stamp = index_stamp(db_path)
+    needs_tables = not _db_has_tables(db_path)
     prebuilt = db_path.with_suffix(".index")
-    if _stamp_of(prebuilt) == stamp:
+    if _stamp_of(prebuilt, needs_tables) == stamp:
         return prebuilt, True
     folder = _cache_root() / stamp
-    return folder, _stamp_of(folder) == stamp
+    return folder, _stamp_of(folder, needs_tables) == stamp
 
 
-def _stamp_of(folder: Path) -> str | None:
+def _db_has_tables(db_path: Path) -> bool:
+    conn = connect_readonly(db_path)
     try:
-        return (folder / "STAMP").read_text().strip() if (folder / INDEX_FILE).is_file() else None
+        return has_current_tables(conn)
+    finally:
+        conn.close()
+
+
+def _stamp_of(folder: Path, needs_tables: bool = False) -> str | None:
+    try:
+        if needs_tables and not (folder / INDEX_FILE).is_file():
+            return None
+        if not whoosh_index.exists_in(str(folder), indexname=WHOOSH_INDEX_NAME):
+            return None
+        return (folder / "STAMP").read_text().strip()
     except OSError:
         return None
 
 
 def build_index(db_path: Path, folder: Path, on_progress: Progress | None = None) -> Path:
-    """Build a separate index for ``db_path`` into ``folder``, written beside it and renamed in."""
+    """Build the whoosh index for ``db_path`` into ``folder`` (with the SQLite search tables too
+    when the database lacks them), written beside it and renamed in."""
     stamp = index_stamp(db_path)
     tmp = folder.with_name(f"{folder.name}.{uuid.uuid4().hex[:8]}.tmp")
     tmp.mkdir(parents=True)
     try:
         source = connect_readonly(db_path)
-        out = sqlite3.connect(tmp / INDEX_FILE)
         try:
-            with out:
-                write_search_tables(out, source, stamp, on_progress)
+            if has_current_tables(source):
+                write_whoosh_index(tmp, source, on_progress)
+            else:
+                out = sqlite3.connect(tmp / INDEX_FILE)
+                try:
+                    with out:
+                        write_search_tables(out, source, stamp)
+                    write_whoosh_index(tmp, out, on_progress)
+                finally:
+                    out.close()
         finally:
-            out.close()
             source.close()
         (tmp / "STAMP").write_text(stamp)
         if folder.exists():
@@ -251,17 +338,17 @@ class _BuildLock:
 
 
 def ensure_cache_index(db_path: Path, on_progress: Progress | None = None, damaged: bool = False) -> Path:
-    """The ready index file for ``db_path``: built under the lock when missing (or ``damaged``)."""
+    """The ready index folder for ``db_path``: built under the lock when missing (or ``damaged``)."""
     folder, ready = index_dir_for(db_path)
     if ready and not damaged:
-        return folder / INDEX_FILE
+        return folder
     folder = _cache_root() / index_stamp(db_path)  # never rebuild a read-only prebuilt folder
     folder.parent.mkdir(parents=True, exist_ok=True)
     with _BuildLock(folder.with_name(folder.name + ".lock")):
-        if _stamp_of(folder) and not damaged:  # another process built it while we waited
-            return folder / INDEX_FILE
+        if _stamp_of(folder, not _db_has_tables(db_path)) and not damaged:  # built while we waited
+            return folder
         folder = build_index(db_path, folder, on_progress)
-    return folder / INDEX_FILE
+    return folder
 
 
 def open_index_connection(path: Path) -> sqlite3.Connection:
