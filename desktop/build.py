@@ -74,7 +74,7 @@ def build_database(out: Path, root: Path | None = None, build_date: str | None =
             n_measures = write_rules(db.conn, resources)
         meta = {
             "data_version": data_version(root),
-            "build_date": build_date or dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+            "build_date": build_date or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "sources_hash": sources_hash(root),
             "app_version": __version__,
             "documents": str(counts["documents"]),

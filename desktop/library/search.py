@@ -26,7 +26,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from whoosh.query import Phrase, Query, Term
 from whoosh.reading import TermNotFound
@@ -45,6 +45,7 @@ from desktop.library.search_index import (  # build_index, index_dir_for: used b
     open_whoosh,
 )
 from desktop.library.textfold import fold_chars, normalize_doc_numbers
+from desktop.validity import IN_FORCE, UNSTATED, window_status
 
 SNIPPET_CHARS = 90
 RANKED_PER_LEVEL = 100  # sections checked for phrase and proximity per match level (best whoosh BM25F)
@@ -55,17 +56,15 @@ TIME_BUDGET_SECONDS = 0.8
 LEVEL_WEIGHT = 20  # above any within-level score (at most 18), so a score never rises down the list
 Progress = Callable[[int, int], None]
 
-__all__ = ["Searcher", "search", "parse_query", "QueryError", "snippet", "document_type", "in_force_status",
+__all__ = ["Searcher", "parse_query", "QueryError", "snippet", "document_type", "in_force_status",
            "build_index", "index_dir_for"]
 
 
 def in_force_status(valid_from: str, valid_to: str, as_of: str) -> str:
-    """in_force | not_yet | expired, from a document's stated dates (unstated ends are open)."""
-    if valid_from and as_of < valid_from:
-        return "not_yet"
-    if valid_to and as_of > valid_to:
-        return "expired"
-    return "in_force"
+    """in_force | not_yet | expired, by the shared rule (desktop/validity.py); for the search filter a
+    document that states no dates counts as in force."""
+    status = window_status(valid_from or None, valid_to or None, as_of)
+    return IN_FORCE if status == UNSTATED else status
 
 
 # --------------------------------------------------------------------------- snippets
@@ -187,20 +186,21 @@ class Searcher:
     # ----------------------------------------------------------------- opening and health
 
     def _open(self, on_progress: Progress | None = None, damaged: bool = False) -> None:
-        conn = connect_readonly(self.db_path)
-        if has_current_tables(conn):
-            self.conn, self.index_path = conn, self.db_path  # built into policies.db
-        else:
-            conn.close()
-            self.conn = None
+        db = connect_readonly(self.db_path)
+        built_in = has_current_tables(db)  # the search tables are built into policies.db
+        if not built_in:
+            db.close()  # an older pack: its tables live in the cache folder
         folder = ensure_cache_index(self.db_path, on_progress, damaged=damaged)
-        if self.conn is None:
+        if built_in:
+            conn, self.index_path = db, self.db_path
+        else:
             try:
-                self.conn = open_index_connection(folder / INDEX_FILE)
+                conn = open_index_connection(folder / INDEX_FILE)
             except sqlite3.DatabaseError:
                 folder = ensure_cache_index(self.db_path, on_progress, damaged=True)
-                self.conn = open_index_connection(folder / INDEX_FILE)
+                conn = open_index_connection(folder / INDEX_FILE)
             self.index_path = folder / INDEX_FILE
+        self.conn = conn
         self.index_folder = folder
         try:
             self._load()
@@ -403,9 +403,9 @@ class Searcher:
         n = k
         floor = None
         while n >= 1:
-            rows, docs = levels.get(n, []), doc_levels.get(n, [])
-            counts = Counter(map(row_doc.__getitem__, rows))
-            ranked = self._rank(rows, docs, clauses, parsed.phrase, body_sets, title_mask, counts, per_document)
+            level_rows, level_docs = levels.get(n, []), doc_levels.get(n, [])
+            counts = Counter(map(row_doc.__getitem__, level_rows))
+            ranked = self._rank(level_rows, level_docs, clauses, parsed.phrase, body_sets, title_mask, counts, per_document)
             for score, r, d in ranked:
                 if per_document and d in shown_docs:
                     continue
@@ -418,7 +418,7 @@ class Searcher:
             if not per_document and hits:
                 break  # one document's matches: those with every word, unless there are none
             if floor is None:  # fewer than ``limit`` documents have every word: most of them, then
-                seen = Counter()
+                seen: Counter[int] = Counter()
                 for rows_i in wanted:
                     seen.update(rows_i)
                 for r, c in seen.items():
@@ -606,7 +606,7 @@ def _score(norm: str, clauses: list[Clause], phrase: str, in_title: int) -> floa
     positions: list[list[int]] = []
     occurrences = 0
     for c in clauses:
-        found = []
+        found: list[int] = []
         for a in c.alternatives:
             pos = norm.find(a)
             while pos >= 0 and len(found) < 20:
@@ -654,8 +654,9 @@ def _word_query(field: str, spelling: str) -> Query | None:
 def _window(positions: list[list[int]]) -> int:
     """The smallest span of text holding one position of each list."""
     events = sorted((p, i) for i, ps in enumerate(positions) for p in ps)
-    need, have, best, left = len(positions), Counter(), 1 << 30, 0
-    for right, (p, i) in enumerate(events):
+    need, best, left = len(positions), 1 << 30, 0
+    have: Counter[int] = Counter()
+    for p, i in events:
         have[i] += 1
         while len(have) == need:
             best = min(best, p - events[left][0])
@@ -665,16 +666,3 @@ def _window(positions: list[list[int]]) -> int:
                 del have[li]
             left += 1
     return best
-
-
-_searchers: dict[Path, Searcher] = {}
-
-
-def search(query: str, limit: int = 10, db_path: Path | None = None, filters: dict | None = None) -> dict:
-    """Search the policy library; the result is the spec's ``{"query", "hits", ["error"]}``."""
-    from desktop.paths import active_db_path
-
-    path = (db_path or active_db_path()).resolve()
-    if path not in _searchers:
-        _searchers[path] = Searcher(path)
-    return _searchers[path].search(query, limit, filters)

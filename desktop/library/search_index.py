@@ -24,7 +24,7 @@ import sqlite3
 import time
 import uuid
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from whoosh import index as whoosh_index
 from whoosh.fields import STORED, TEXT, Schema
