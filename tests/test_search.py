@@ -248,3 +248,22 @@ def test_quotes_force_the_phrase_as_typed():
     quoted = parse_query('"医保定点"').clauses
     assert [c.alternatives for c in quoted] == [("医保定点",)] and quoted[0].phrase
     assert "医疗保障定点" in parse_query("医保定点").clauses[0].alternatives
+
+
+def test_status_and_document_filters_live_in_the_library(searcher, library):
+    """The window's 有效状态 and 政策类型 filters are the library's: in force by the shared rule
+    (desktop/validity.py, a document without dates counts as in force), and a set of document ids."""
+    import datetime as dt
+
+    from desktop.session.docstatus import document_status
+
+    as_of = dt.date(2026, 12, 6)
+    docs = {d.id: d for d in library.documents()}
+    expired = searcher.search("企业", limit=50, filters={"in_force": "expired", "as_of": as_of.isoformat()})["hits"]
+    assert expired and all(document_status(docs[h["doc_id"]], as_of) == "expired" for h in expired)
+    current = searcher.search("企业", limit=50, filters={"in_force": "in_force", "as_of": as_of.isoformat()})["hits"]
+    assert current and all(document_status(docs[h["doc_id"]], as_of) in ("in_force", "unstated") for h in current)
+    one = next(iter(docs))
+    hits = searcher.search("企业", limit=50, filters={"doc_ids": {one}})["hits"]
+    assert {h["doc_id"] for h in hits} <= {one}
+    assert searcher.search("企业", limit=50, filters={"doc_ids": set()})["hits"] == []

@@ -54,6 +54,8 @@ STATUS_FILTERS = [
     ("expired", "已过有效期"),
     ("not_yet", "尚未施行"),
 ]
+# The library's in_force filter counts a document that states no dates as in force.
+STATUS_QUERY = {"current": "in_force", "expired": "expired", "not_yet": "not_yet"}
 
 
 class HtmlDelegate(QStyledItemDelegate):
@@ -151,8 +153,8 @@ class SearchView(QWidget):
         filters = QHBoxLayout()
         self.issuer_combo = self._combo(filters, "发文机关：", [("", "全部")] + self._issuers(), True)
         self.year_combo = self._combo(filters, "年份：", [("", "全部")] + self._years(), True)
-        self.status_combo = self._combo(filters, "有效状态：", STATUS_FILTERS)
-        self.kind_combo = self._combo(filters, "政策类型：", [("", "全部")] + [(k, l) for k, l, _ in KIND_GROUPS])
+        self.status_combo = self._combo(filters, "有效状态：", STATUS_FILTERS, True)
+        self.kind_combo = self._combo(filters, "政策类型：", [("", "全部")] + [(k, l) for k, l, _ in KIND_GROUPS], True)
         filters.addStretch(1)
         layout.addLayout(filters)
 
@@ -248,8 +250,8 @@ class SearchView(QWidget):
 
     def set_as_of(self, as_of: dt.date) -> None:
         self.as_of = as_of
-        if self.last is not None:
-            self._refilter()
+        if self.last is not None:  # the in-force filter depends on the date: ask the library again
+            self.run_search() if self.status_combo.currentData() else self._show_hits()
 
     def focus_query(self) -> None:
         self.query_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -291,19 +293,21 @@ class SearchView(QWidget):
             filters["year"] = self.year_combo.currentData()
         if self.doc_filter:
             filters["doc_id"] = self.doc_filter
+        # Status and kind are filtered by the library too (its in-force rule: desktop/validity.py).
+        if self.status_combo.currentData():
+            filters["in_force"] = STATUS_QUERY[self.status_combo.currentData()]
+            filters["as_of"] = self.as_of.isoformat()
+        if self.kind_combo.currentData():
+            filters["doc_ids"] = self.group_docs.get(self.kind_combo.currentData(), set())
         self.back_button.setVisible(bool(self.doc_filter))
         self.last = self.data.search(query, FETCH if not self.doc_filter else 500, filters or None, html=True)
-        self._refilter()
+        self._show_hits()
 
-    def _filter_changed(self, index_side: bool) -> None:
-        if self.last is None:
-            return
-        if index_side:
-            self.run_search()  # issuer and year are filtered by the index: ask it again
-        else:
-            self._refilter()
+    def _filter_changed(self, _index_side: bool) -> None:
+        if self.last is not None:
+            self.run_search()  # every filter is applied by the library: ask it again
 
-    def _refilter(self) -> None:
+    def _show_hits(self) -> None:
         if self.last is None:
             return
         result = self.last
@@ -312,19 +316,10 @@ class SearchView(QWidget):
             self.hits = []
             self.count_label.setText(result["error"])
             return
-        status_want = self.status_combo.currentData()
-        group_want = self.kind_combo.currentData()
         hits = []
-        for hit in result["hits"]:
+        for hit in result["hits"]:  # filtered by the library; the status is shown beside each
             doc = self.docs.get(hit["doc_id"])
-            status = document_status(doc, self.as_of) if doc else "unstated"
-            if status_want == "current" and status not in ("in_force", "unstated"):
-                continue
-            if status_want in ("expired", "not_yet") and status != status_want:
-                continue
-            if group_want and hit["doc_id"] not in self.group_docs.get(group_want, set()):
-                continue
-            hits.append((hit, status))
+            hits.append((hit, document_status(doc, self.as_of) if doc else "unstated"))
         shown = hits if self.doc_filter else hits[:SHOW]
         self.hits = [h for h, _ in shown]
         for hit, status in shown:

@@ -273,7 +273,8 @@ class Searcher:
     def _allowed_docs(self, filters: dict) -> set[int] | None:
         wanted_status = filters.get("in_force")
         as_of = str(filters.get("as_of") or dt.date.today().isoformat())
-        if not any(filters.get(k) for k in ("issuer", "year", "doc_type", "doc_id", "in_force")):
+        doc_ids = filters.get("doc_ids")  # a set of document ids the caller allows (e.g. those with subsidies)
+        if not any(filters.get(k) for k in ("issuer", "year", "doc_type", "doc_id", "in_force")) and doc_ids is None:
             return None
         allowed = set()
         for d in self.docs:
@@ -284,6 +285,8 @@ class Searcher:
             if filters.get("doc_type") and d.doc_type != filters["doc_type"]:
                 continue
             if filters.get("doc_id") and d.doc_id != filters["doc_id"]:
+                continue
+            if doc_ids is not None and d.doc_id not in doc_ids:
                 continue
             if wanted_status and in_force_status(d.valid_from, d.valid_to, as_of) != wanted_status:
                 continue
