@@ -7,7 +7,7 @@ same counts as every other face. Not-applicable measures are counted, not listed
 from __future__ import annotations
 
 from desktop.rules.engine import STATUS_LABELS, Engine
-from desktop.rules.measures import NOT_STATED
+from desktop.rules.result import stated_fields
 from desktop.rules.whatif import status_label
 
 LISTED = ("must_do", "can_apply", "to_confirm", "related", "every_company", "inactive")
@@ -42,19 +42,7 @@ def _item_lines(item) -> list[str]:
     r, m = item.result, item.measure
     tag = "" if r.status in ("applies", "maybe", "related") else f"（{STATUS_LABELS[r.status]}）"
     lines = [f"* {m.title}{tag}", f"  {m.summary}"]
-    if m.benefit:
-        lines.append(f"  支持内容：{m.benefit}")
-    if m.amounts:
-        lines.append(f"  金额与标准：{'；'.join(m.amounts)}")
-    if m.requirement:
-        lines.append(f"  要求：{m.requirement}")
-    who = "责任单位" if m.programme_level else "办理部门"
-    if m.department == NOT_STATED and m.procedure == NOT_STATED:
-        lines.append(f"  {who}和办理方式：文件未写明")
-    else:
-        lines.append(f"  {who}：{m.department}    办理：{m.procedure}")
-    if m.deadline:
-        lines.append(f"  时限：{m.deadline}")
+    lines += [f"  {label}：{value}" for label, value in stated_fields(m)]
     if item.question:
         lines.append(f"  待确认：{item.question}")
     for reason in r.reasons:

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from desktop.rules.conditions import NOT_ASKED, All, Any_, Node, Not, Test, evaluate as evaluate_condition
 from desktop.rules.engine import STATUS_LABELS, STATUSES, MeasureResult
 from desktop.rules.facts import Questionnaire
-from desktop.rules.measures import GROUP_LABEL, KIND_GROUPS, Measure
+from desktop.rules.measures import GROUP_LABEL, KIND_GROUPS, NOT_STATED, Measure
 
 # (key, heading, one line saying what the section holds)
 SECTIONS: list[tuple[str, str, str]] = [
@@ -286,3 +286,21 @@ __all__ = [
     "SECTIONS", "SECTION_LABEL", "ACTIVE_SECTIONS", "APPENDIX_SECTIONS", "Item", "Group", "Section",
     "ResultModel", "build_model", "counts_of", "counts_text", "for_every_company", "GROUP_LABEL",
 ]
+
+
+def stated_fields(measure: Measure) -> list[tuple[str, str]]:
+    """(label, text) of what a measure states beyond its summary, in the order every face lists
+    them; an unstated department and procedure are said once, as not written in the document."""
+    m = measure
+    out = [(label, value) for label, value in (("支持内容", m.benefit), ("金额与标准", "；".join(m.amounts)),
+                                               ("要求", m.requirement)) if value]
+    who = "责任单位" if m.programme_level else "办理部门"
+    if m.department == NOT_STATED and m.procedure == NOT_STATED:
+        out.append((f"{who}和办理方式", "文件未写明"))
+    else:
+        out.append((who, m.department))
+        if m.procedure != NOT_STATED:
+            out.append(("办理方式", m.procedure))
+    if m.deadline:
+        out.append(("时限", m.deadline))
+    return out

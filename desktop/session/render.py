@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from desktop.rules.engine import STATUS_LABELS, MeasureResult
 from desktop.rules.facts import Questionnaire
 from desktop.rules.measures import GROUP_LABEL, KINDS, NOT_STATED
+from desktop.rules.result import stated_fields
 
 STATUS_COLOURS = {
     "applies": "#1b7f3b",
@@ -147,20 +148,7 @@ def report_html(report, officer: str | None = None, unlocks: Iterable | None = N
 
 def _item_html(item) -> str:
     r, m = item.result, item.measure
-    extra = []
-    if m.benefit:
-        extra.append(f"支持内容：{e(m.benefit)}")
-    if m.amounts:
-        extra.append(f"金额与标准：{e('；'.join(m.amounts))}")
-    if m.requirement:
-        extra.append(f"要求：{e(m.requirement)}")
-    who = "责任单位" if m.programme_level else "部门"
-    if m.department == NOT_STATED and m.procedure == NOT_STATED:
-        extra.append(f"{who}和办理方式：文件未写明")
-    else:
-        extra.append(f"{who}：{e(m.department)}" + (f"；办理：{e(m.procedure)}" if m.procedure != NOT_STATED else ""))
-    if m.deadline:
-        extra.append(f"时限：{e(m.deadline)}")
+    extra = [f"{label}：{e(value)}" for label, value in stated_fields(m)]
     extra.append(f"有效期：{e(validity_text(r))}")
     if item.question:
         extra.append(f"待确认：{e(item.question)}")
