@@ -44,9 +44,6 @@ class MatchReport:
     derived: dict[str, Any]  # facts computed from the answers (size class …)
     model: ResultModel  # sections, ranking and counts: what every face shows
 
-    def by_status(self, status: str) -> list[MeasureResult]:
-        return [r for r in self.results if r.status == status]
-
     def counts(self) -> dict[str, int]:
         return dict(self.model.counts)
 

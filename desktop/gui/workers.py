@@ -110,8 +110,3 @@ def start_task(
     task.signals.progress.connect(relay.progress, Qt.ConnectionType.QueuedConnection)
     (pool or QThreadPool.globalInstance()).start(task)
     return task
-
-
-def pending_tasks() -> int:
-    """Tasks started and not yet reported (tests wait for zero)."""
-    return len(_alive)

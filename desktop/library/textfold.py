@@ -29,11 +29,6 @@ def _t2s_table() -> dict[int, str]:
     return table
 
 
-def to_simplified(text: str) -> str:
-    """推進 → 推进, 醫療 → 医疗; one character for one."""
-    return text.translate(_t2s_table())
-
-
 @functools.cache
 def _fold_table() -> dict[int, str]:
     table = dict(_t2s_table())
@@ -53,9 +48,3 @@ def fold_chars(text: str) -> str:
 def normalize_doc_numbers(text: str) -> str:
     """京医保发 (2021) 31 号 → 京医保发〔2021〕31号, wherever it stands in ``text``."""
     return DOC_NUMBER.sub(lambda m: f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号", text)
-
-
-def doc_number_token(number: str) -> str:
-    """A 文号 as one index word, without brackets (a tokenizer would split on them)."""
-    m = DOC_NUMBER.fullmatch(number.strip())
-    return f"{m.group(1)}{m.group(2)}n{m.group(3)}号" if m else number

@@ -293,11 +293,6 @@ def _within_days(actual: Any, days: int, as_of: dt.date | None) -> Truth:
     return 0 <= (as_of - when).days <= days
 
 
-def condition_facts(node: Node | None) -> set[str]:
-    """Every fact a condition looks at."""
-    return node.facts() if node is not None else set()
-
-
 def iter_tests(node: Node | None) -> Sequence[Test]:
     """Every test in a condition, depth first."""
     if node is None:

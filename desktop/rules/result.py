@@ -167,10 +167,6 @@ class Item:
         """The one question that settles a result still open (the first missing fact's)."""
         return self.result.missing_questions[0] if self.result.missing_questions else None
 
-    @property
-    def question_fact(self) -> str | None:
-        return self.result.missing_facts[0] if self.result.missing_facts else None
-
     def rank_key(self) -> tuple:
         return (0 if self.own_facts else 1, -self.weight, -len(self.own_facts),
                 GROUP_ORDER[self.measure.group], self.order)

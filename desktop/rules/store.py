@@ -31,10 +31,6 @@ def load_sources(resources: Path) -> tuple[Engine, list[MeasureFile], list[dict]
     return Engine(measures, questionnaire, standard), files, pages
 
 
-def load_engine_from_resources(resources: Path) -> Engine:
-    return load_sources(resources)[0]
-
-
 def write_rules(conn: sqlite3.Connection, resources: Path) -> int:
     """Store the checked rules in tables ``measures`` and ``rules_data``; return the measure count."""
     engine, files, pages = load_sources(resources)

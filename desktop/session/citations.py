@@ -9,7 +9,7 @@ highlight a quote and list, for any clause, the measures that rest on it.
 from __future__ import annotations
 
 from desktop.corpus.normalize import normalize_for_match
-from desktop.library.db import DocumentRow, Library, SectionRow, _normalized_map
+from desktop.library.db import Library, SectionRow, _normalized_map
 from desktop.rules.measures import Measure
 
 Span = tuple[int, int]
@@ -53,10 +53,6 @@ class CitationIndex:
     def span(self, measure_id: str) -> Span | None:
         doc_id = self.doc_of.get(measure_id)
         return self.spans(doc_id).get(measure_id) if doc_id else None
-
-    def document_of(self, measure_id: str) -> DocumentRow | None:
-        doc_id = self.doc_of.get(measure_id)
-        return self.library.document(doc_id) if doc_id else None
 
     def citing(self, doc_id: str, start: int, end: int) -> list[str]:
         """Measures whose quote begins inside [start, end) of the document."""
