@@ -32,6 +32,8 @@ from desktop.rules.whatif import what_if  # noqa: E402
 from desktop.service import open_data  # noqa: E402
 
 AS_OF = dt.date(2022, 7, 1)
+from docs_section import write_section  # noqa: E402
+
 START, END = "<!-- bench_core:start -->", "<!-- bench_core:end -->"
 
 
@@ -104,14 +106,7 @@ def main() -> str:
 
 
 def update_doc(section: str) -> None:
-    doc = ROOT / "docs" / "benchmarks.md"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    doc.write_text(text, encoding="utf-8")
+    write_section(section, START, END)
 
 
 if __name__ == "__main__":

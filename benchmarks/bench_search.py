@@ -36,6 +36,8 @@ import yaml  # noqa: E402
 from desktop.library.search import Searcher  # noqa: E402
 from desktop.library.search_index import TABLES, ensure_cache_index, write_search_tables  # noqa: E402
 
+from docs_section import write_section  # noqa: E402
+
 START, END = "<!-- bench_search:start -->", "<!-- bench_search:end -->"
 ROUNDS = 3
 
@@ -161,14 +163,7 @@ def report(results: list[dict]) -> str:
 
 
 def update_doc(section: str) -> None:
-    doc = ROOT / "docs" / "benchmarks.md"
-    text = doc.read_text(encoding="utf-8")
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    doc.write_text(text, encoding="utf-8")
+    write_section(section, START, END)
 
 
 def main() -> None:

@@ -32,6 +32,8 @@ from desktop.session.records import RecordStore  # noqa: E402
 
 RECORDS = 10_000
 REPEAT = 5
+from docs_section import write_section  # noqa: E402
+
 START, END = "<!-- bench_stats:start -->", "<!-- bench_stats:end -->"
 
 
@@ -86,14 +88,8 @@ def main() -> None:
     ]
     text = "\n".join(table)
     print(text)
-    doc = ROOT / "docs" / "benchmarks.md"
-    body = doc.read_text(encoding="utf-8")
-    section = f"{START}\n{text}\n{END}"
-    if START in body:
-        body = body[: body.index(START)] + section + body[body.index(END) + len(END):]
-    else:
-        body = body.rstrip() + "\n\n## Desk statistics (`python benchmarks/bench_stats.py`)\n\n" + section + "\n"
-    doc.write_text(body, encoding="utf-8")
+    write_section(f"{START}\n{text}\n{END}", START, END,
+                  heading="## Desk statistics (`python benchmarks/bench_stats.py`)\n\n")
 
 
 if __name__ == "__main__":
