@@ -18,6 +18,16 @@ TEXT = QColor("#222222")
 MUTED = QColor("#666666")
 
 
+def _paint_title(p: QPainter, widget: QWidget, title: str) -> None:
+    """A chart's bold title along its top 20 pixels; the painter keeps the widget's font after."""
+    f = p.font()
+    f.setBold(True)
+    p.setFont(f)
+    p.setPen(TEXT)
+    p.drawText(QRectF(4, 2, widget.width() - 8, 20), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+    p.setFont(widget.font())
+
+
 class BarChart(QWidget):
     """Horizontal bars for (label, count) pairs."""
 
@@ -47,15 +57,9 @@ class BarChart(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = QFontMetrics(self.font())
-        top = 4
+        top = 26 if self.title else 4
         if self.title:
-            f = p.font()
-            f.setBold(True)
-            p.setFont(f)
-            p.setPen(TEXT)
-            p.drawText(QRectF(4, 2, self.width() - 8, 20), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title)
-            p.setFont(self.font())
-            top = 26
+            _paint_title(p, self, self.title)
         if not self.items:
             p.setPen(MUTED)
             p.drawText(QRectF(4, top, self.width() - 8, self.ROW), Qt.AlignmentFlag.AlignLeft, "（所选时间内没有记录）")
@@ -98,12 +102,7 @@ class WeekTimeline(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = QFontMetrics(self.font())
-        f = p.font()
-        f.setBold(True)
-        p.setFont(f)
-        p.setPen(TEXT)
-        p.drawText(QRectF(4, 2, self.width() - 8, 20), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title)
-        p.setFont(self.font())
+        _paint_title(p, self, self.title)
         if not self.weeks:
             p.setPen(MUTED)
             p.drawText(QRectF(4, 28, self.width() - 8, 20), Qt.AlignmentFlag.AlignLeft, "（所选时间内没有记录）")
